@@ -1,0 +1,2 @@
+namespace Urial.SemanticKernel;
+internal static class Placeholder { }
