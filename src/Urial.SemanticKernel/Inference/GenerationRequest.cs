@@ -1,0 +1,46 @@
+namespace Urial.SemanticKernel;
+
+/// <summary>A prompt to complete and how to complete it.</summary>
+public sealed class GenerationRequest
+{
+    /// <summary>Initializes a new instance of the <see cref="GenerationRequest"/> class.</summary>
+    /// <param name="prompt">The complete prompt text. All of it is tokenized as plain text: control-token text such as <c>&lt;/s&gt;</c> stays text.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="prompt"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="prompt"/> is empty.</exception>
+    public GenerationRequest(string prompt)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prompt);
+        Prompt = prompt;
+    }
+
+    /// <summary>Gets the complete prompt text.</summary>
+    public string Prompt { get; }
+
+    /// <summary>Gets or sets how tokens are chosen.</summary>
+    /// <value>Defaults to <see cref="SamplingParameters.Default"/>: greedy with a repetition penalty of 1.1, as in the URIAL paper.</value>
+    public SamplingParameters Sampling { get; set; } = SamplingParameters.Default;
+
+    /// <summary>Gets or sets the most tokens to generate.</summary>
+    /// <value><see langword="null"/> (the default) uses the engine's configured default, capped by the room left in the context.</value>
+    public int? MaxOutputTokens { get; set; }
+
+    /// <summary>Gets or sets text sequences that end the completion; the sequence itself is never returned.</summary>
+    public IReadOnlyList<string> StopSequences { get; set; } = [];
+
+    /// <summary>Checks the request's values before any native code sees them.</summary>
+    /// <exception cref="ArgumentException">A value is out of range; the message names it and its valid range.</exception>
+    public void Validate()
+    {
+        if (MaxOutputTokens is <= 0)
+        {
+            throw new ArgumentException($"MaxOutputTokens must be positive, but was {MaxOutputTokens}. Omit it to use the engine default.", nameof(MaxOutputTokens));
+        }
+
+        if (StopSequences is null || StopSequences.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("StopSequences must not be null or contain empty strings.", nameof(StopSequences));
+        }
+
+        (Sampling ?? throw new ArgumentException("Sampling must not be null.", nameof(Sampling))).Validate();
+    }
+}

@@ -1,0 +1,177 @@
+using System.Text;
+using LLama;
+using LLama.Batched;
+using LLama.Common;
+using LLama.Exceptions;
+using LLama.Native;
+using Microsoft.Extensions.Logging;
+
+namespace Urial.SemanticKernel;
+
+/// <summary>
+/// The native objects of one engine: weights, executor and the root sequence that holds the evaluated prefix.
+/// Used only from the engine loop.
+/// </summary>
+internal sealed class NativeState : IDisposable
+{
+    /// <summary>The fewest tokens a request needs beyond the prefix: a few prompt tokens and a few output tokens.</summary>
+    private const int MinimumRequestCells = 32;
+
+    private readonly ModelParams _parameters;
+    private Conversation? _root;
+    private Conversation.State? _prefixState;
+
+    private NativeState(LLamaWeights weights, ModelParams parameters, LLamaToken[] prefixTokens)
+    {
+        Weights = weights;
+        _parameters = parameters;
+        PrefixTokens = prefixTokens;
+        Executor = CreateExecutor();
+    }
+
+    public LLamaWeights Weights { get; }
+
+    public BatchedExecutor Executor { get; private set; }
+
+    public LLamaToken[] PrefixTokens { get; }
+
+    public static NativeState Load(EngineSettings settings, ILogger logger)
+    {
+        ModelFile.Validate(settings.ModelPath);
+        var parameters = new ModelParams(settings.ModelPath)
+        {
+            ContextSize = (uint)settings.ContextSize,
+            BatchSize = (uint)settings.BatchSize,
+            UBatchSize = (uint)settings.BatchSize,
+            SeqMax = (uint)settings.MaxConcurrentRequests + 1, // + the root sequence holding the prefix
+            KVUnified = true, // Fork() aborts the process without a unified KV cache
+            Threads = settings.Threads,
+            BatchThreads = settings.Threads,
+            GpuLayerCount = settings.GpuLayerCount,
+            FlashAttention = settings.FlashAttention,
+        };
+
+        LLamaWeights weights;
+        try
+        {
+            weights = LLamaWeights.LoadFromFile(parameters);
+        }
+        catch (LoadWeightsFailedException ex)
+        {
+            throw new InvalidDataException($"llama.cpp could not load the model file '{settings.ModelPath}': it is corrupt, truncated or of an unsupported architecture. Re-download or re-convert it.", ex);
+        }
+
+        try
+        {
+            if (settings.ContextSize > weights.ContextSize && weights.ContextSize > 0)
+            {
+                Log.ContextBeyondTraining(logger, settings.ContextSize, weights.ContextSize);
+            }
+
+            var prefixTokens = settings.CachedPrefix is null
+                ? []
+                : weights.Tokenize(settings.CachedPrefix, add_bos: true, special: false, Encoding.UTF8);
+            if (prefixTokens.Length + MinimumRequestCells > settings.ContextSize)
+            {
+                throw new ArgumentException(
+                    $"ContextSize {settings.ContextSize} cannot hold the URIAL prefix ({prefixTokens.Length} tokens with this model's tokenizer) plus a request; " +
+                    $"raise ContextSize to at least {prefixTokens.Length + MinimumRequestCells} (a few thousand more leaves room for conversations).");
+            }
+
+            var state = new NativeState(weights, parameters, prefixTokens);
+            state.EvaluatePrefix();
+            return state;
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Gets how many leading tokens of <paramref name="tokens"/> can be served from the cached prefix.</summary>
+    /// <remarks>At least the last prompt token is always evaluated, so that there are logits to sample from.</remarks>
+    public int ReusablePrefixLength(List<LLamaToken> tokens)
+    {
+        var limit = Math.Min(PrefixTokens.Length, tokens.Count - 1);
+        var length = 0;
+        while (length < limit && PrefixTokens[length] == tokens[length])
+        {
+            length++;
+        }
+
+        return length;
+    }
+
+    /// <summary>Starts a sequence that already holds the first <paramref name="reused"/> prefix tokens (a fork of the root: no copy, no evaluation).</summary>
+    public Conversation StartSequence(int reused)
+    {
+        if (_root is null || reused == 0)
+        {
+            return Executor.Create();
+        }
+
+        var sequence = _root.Fork();
+        if (reused < PrefixTokens.Length)
+        {
+            sequence.Rewind(PrefixTokens.Length - reused);
+        }
+
+        return sequence;
+    }
+
+    /// <summary>Replaces a poisoned executor: the prefix comes back from its saved state in about a millisecond.</summary>
+    public void RebuildExecutor()
+    {
+        _root?.Dispose();
+        _root = null;
+        Executor.Dispose();
+        Executor = CreateExecutor();
+        if (_prefixState is not null)
+        {
+            _root = Executor.Load(_prefixState);
+        }
+    }
+
+    public void Dispose()
+    {
+        _root?.Dispose();
+        _prefixState?.Dispose();
+        Executor.Dispose();
+        Weights.Dispose();
+    }
+
+    private BatchedExecutor CreateExecutor()
+    {
+        var executor = new BatchedExecutor(Weights, _parameters);
+        if (executor.Context.NativeHandle.IsInvalid)
+        {
+            executor.Dispose();
+            throw new InvalidOperationException("llama.cpp could not create a context with these options (see the LLama.Native log); try a smaller ContextSize or BatchSize, or turn FlashAttention off.");
+        }
+
+        return executor;
+    }
+
+    private void EvaluatePrefix()
+    {
+        if (PrefixTokens.Length == 0)
+        {
+            return;
+        }
+
+        _root = Executor.Create();
+        var batch = (int)_parameters.BatchSize;
+        for (var start = 0; start < PrefixTokens.Length; start += batch)
+        {
+            _root.Prompt(PrefixTokens.AsSpan(start, Math.Min(batch, PrefixTokens.Length - start)));
+            var result = Executor.Infer().GetAwaiter().GetResult();
+            if (result != DecodeResult.Ok)
+            {
+                throw new InvalidOperationException($"Evaluating the URIAL prefix failed ({result}); raise ContextSize.");
+            }
+        }
+
+        _prefixState = _root.Save();
+    }
+}

@@ -1,0 +1,57 @@
+using LLama.Native;
+
+namespace Urial.SemanticKernel;
+
+/// <summary>Builds the native sampler chain of one request from its <see cref="SamplingParameters"/>.</summary>
+internal static class SamplerChain
+{
+    /// <summary>Creates a chain; the caller owns and disposes it, on the engine loop.</summary>
+    /// <param name="parameters">Validated sampling parameters.</param>
+    /// <param name="promptTail">The last prompt tokens, fed to the penalties so that repeating the prompt is penalized as in the reference implementation.</param>
+    public static SafeLLamaSamplerChainHandle Create(SamplingParameters parameters, ReadOnlySpan<LLamaToken> promptTail)
+    {
+        var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
+        var penalized = parameters.PenaltyWindow > 0
+            && (parameters.RepetitionPenalty != 1f || parameters.FrequencyPenalty != 0f || parameters.PresencePenalty != 0f);
+        if (penalized)
+        {
+            chain.AddPenalties(parameters.PenaltyWindow, parameters.RepetitionPenalty, parameters.FrequencyPenalty, parameters.PresencePenalty);
+        }
+
+        if (parameters.IsGreedy)
+        {
+            chain.AddGreedySampler();
+        }
+        else
+        {
+            if (parameters.TopK > 0)
+            {
+                chain.AddTopK(parameters.TopK);
+            }
+
+            if (parameters.TopP < 1f)
+            {
+                chain.AddTopP(parameters.TopP, 1);
+            }
+
+            if (parameters.MinP > 0f)
+            {
+                chain.AddMinP(parameters.MinP, 1);
+            }
+
+            chain.AddTemperature(parameters.Temperature);
+            chain.AddDistributionSampler((uint)(parameters.Seed ?? Random.Shared.NextInt64(0, uint.MaxValue)));
+        }
+
+        if (penalized)
+        {
+            var tail = promptTail[Math.Max(0, promptTail.Length - parameters.PenaltyWindow)..];
+            foreach (var token in tail)
+            {
+                chain.Accept(token);
+            }
+        }
+
+        return chain;
+    }
+}

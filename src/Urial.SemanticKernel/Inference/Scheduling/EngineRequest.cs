@@ -1,0 +1,82 @@
+using System.Threading.Channels;
+using LLama;
+using LLama.Batched;
+using LLama.Native;
+
+namespace Urial.SemanticKernel;
+
+/// <summary>
+/// One request's state inside the engine. Everything but the output channel, the cancellation token and
+/// <see cref="Abandon"/> belongs to the engine loop.
+/// </summary>
+/// <remarks>
+/// The request keeps every token it has (prompt, then generated); <see cref="Evaluated"/> says how many of them
+/// are in the KV cache. Prefill and decode are the same thing — evaluating the pending tokens — so after an
+/// executor rebuild a request simply re-evaluates what it lost and continues.
+/// </remarks>
+internal sealed class EngineRequest
+{
+    private volatile bool _abandoned;
+
+    public EngineRequest(LLamaToken[] promptTokens, int maxOutputTokens, SamplingParameters sampling, IReadOnlyList<string> stopSequences, CancellationToken cancellationToken)
+    {
+        Tokens = [.. promptTokens];
+        PromptTokenCount = promptTokens.Length;
+        MaxOutputTokens = maxOutputTokens;
+        Sampling = sampling;
+        Stops = new StopSequenceMatcher(stopSequences);
+        CancellationToken = cancellationToken;
+    }
+
+    public Channel<GenerationUpdate> Output { get; } = Channel.CreateUnbounded<GenerationUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>Gets a value indicating whether the caller no longer waits for this request.</summary>
+    public bool IsCanceled => _abandoned || CancellationToken.IsCancellationRequested;
+
+    public List<LLamaToken> Tokens { get; }
+
+    public int PromptTokenCount { get; }
+
+    public int MaxOutputTokens { get; }
+
+    public SamplingParameters Sampling { get; }
+
+    public StopSequenceMatcher Stops { get; }
+
+    public int Evaluated { get; set; }
+
+    public int CachedTokenCount { get; set; }
+
+    public int OutputTokenCount { get; set; }
+
+    /// <summary>Gets the KV cells this request may still claim beyond the shared prefix: admission reserves them up front.</summary>
+    public int ReservedCells { get; set; }
+
+    public Conversation? Conversation { get; set; }
+
+    public SafeLLamaSamplerChainHandle? Sampler { get; set; }
+
+    public StreamingTokenDecoder? Decoder { get; set; }
+
+    public int Pending => Tokens.Count - Evaluated;
+
+    /// <summary>Called from the caller's side when it stops reading; the loop frees the request at its next step.</summary>
+    public void Abandon() => _abandoned = true;
+
+    /// <summary>Frees the native sequence and sampler; the request can be re-admitted after an executor rebuild.</summary>
+    public void ReleaseNative()
+    {
+        Conversation?.Dispose();
+        Conversation = null;
+        Evaluated = 0;
+    }
+
+    public void DisposeNative()
+    {
+        ReleaseNative();
+        Sampler?.Dispose();
+        Sampler = null;
+    }
+}

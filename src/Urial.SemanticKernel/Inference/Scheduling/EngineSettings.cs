@@ -1,0 +1,39 @@
+namespace Urial.SemanticKernel;
+
+/// <summary>The validated, immutable copy of <see cref="UrialEngineOptions"/> the engine runs with.</summary>
+internal sealed class EngineSettings
+{
+    public EngineSettings(UrialEngineOptions options)
+    {
+        ModelPath = options.ModelPath;
+        ModelId = options.ModelId ?? Path.GetFileNameWithoutExtension(options.ModelPath);
+        CachedPrefix = string.IsNullOrEmpty(options.CachedPrefix) ? null : options.CachedPrefix;
+        ContextSize = options.ContextSize;
+        MaxConcurrentRequests = options.MaxConcurrentRequests;
+        BatchSize = options.BatchSize;
+        Threads = options.Threads ?? Environment.ProcessorCount;
+        GpuLayerCount = options.GpuLayerCount;
+        FlashAttention = options.FlashAttention;
+        DefaultMaxOutputTokens = options.DefaultMaxOutputTokens;
+    }
+
+    public string ModelPath { get; }
+
+    public string ModelId { get; }
+
+    public string? CachedPrefix { get; }
+
+    public int ContextSize { get; }
+
+    public int MaxConcurrentRequests { get; }
+
+    public int BatchSize { get; }
+
+    public int Threads { get; }
+
+    public int GpuLayerCount { get; }
+
+    public bool FlashAttention { get; }
+
+    public int DefaultMaxOutputTokens { get; }
+}

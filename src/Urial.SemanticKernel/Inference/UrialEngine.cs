@@ -1,0 +1,176 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading.Channels;
+using LLama;
+using LLama.Native;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Urial.SemanticKernel;
+
+/// <summary>
+/// The embedded engine: runs a GGUF base model in-process through LLamaSharp, evaluates the cached prefix once
+/// and decodes concurrent requests together.
+/// </summary>
+/// <remarks>
+/// One dedicated loop thread owns the weights, the executor, every sequence and every sampler; callers only
+/// post requests and read their streams, so no native object is ever used from two threads. Requests and
+/// options are validated before native code sees them: llama.cpp aborts the whole process on several misuses.
+/// This type is thread-safe.
+/// </remarks>
+public sealed partial class UrialEngine : IUrialEngine
+{
+    private readonly EngineSettings _settings;
+    private readonly ILogger _logger;
+    private readonly Channel<EngineRequest> _intake = Channel.CreateUnbounded<EngineRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly Lock _startLock = new();
+    private Thread? _loop;
+    private LLamaWeights? _weights;
+    private int _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="UrialEngine"/> class. Nothing is loaded until <see cref="WarmUpAsync"/> or the first request.</summary>
+    /// <param name="options">The engine settings; copied, then never read again.</param>
+    /// <param name="loggerFactory">The logger factory, or <see langword="null"/> for no logging.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is invalid; the message lists each problem.</exception>
+    public UrialEngine(UrialEngineOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid Urial engine options: " + string.Join(" ", errors), nameof(options));
+        }
+
+        _settings = new EngineSettings(options);
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<UrialEngine>();
+        NativeRuntime.Configure(loggerFactory);
+    }
+
+    /// <inheritdoc/>
+    public string ModelId => _settings.ModelId;
+
+    /// <summary>Gets the number of tokens of the cached prefix, once warmed up.</summary>
+    public int CachedPrefixTokenCount { get; private set; }
+
+    /// <summary>Gets the context size in tokens.</summary>
+    public int ContextSize => _settings.ContextSize;
+
+    /// <inheritdoc/>
+    public Task WarmUpAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureStarted();
+        return _ready.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Counts the tokens of <paramref name="text"/> as the engine tokenizes a prompt (with the beginning-of-sequence token).</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="cancellationToken">The token to cancel waiting for the model to load.</param>
+    /// <returns>The token count.</returns>
+    public async Task<int> CountTokensAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        await WarmUpAsync(cancellationToken).ConfigureAwait(false);
+        return Tokenize(text).Length;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        request.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        await WarmUpAsync(cancellationToken).ConfigureAwait(false);
+
+        var tokens = Tokenize(request.Prompt);
+        var maxOutput = OutputBudget(tokens.Length, request.MaxOutputTokens);
+        var engineRequest = new EngineRequest(tokens, maxOutput, request.Sampling, request.StopSequences, cancellationToken);
+        ObjectDisposedException.ThrowIf(!_intake.Writer.TryWrite(engineRequest), this);
+
+        try
+        {
+            await foreach (var update in engineRequest.Output.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return update;
+            }
+        }
+        finally
+        {
+            engineRequest.Abandon();
+        }
+    }
+
+    /// <summary>Stops the loop: requests in flight end with <see cref="ObjectDisposedException"/>; native memory is freed.</summary>
+    /// <returns>A task that completes when the loop has stopped and freed everything.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        bool started;
+        lock (_startLock)
+        {
+            started = _loop is not null;
+        }
+
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        _intake.Writer.TryComplete();
+        if (started)
+        {
+            await _stopped.Task.ConfigureAwait(false);
+        }
+
+        _ready.TrySetException(new ObjectDisposedException(nameof(UrialEngine)));
+        _shutdown.Dispose();
+    }
+
+    private void EnsureStarted()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        lock (_startLock)
+        {
+            if (_loop is not null)
+            {
+                return;
+            }
+
+            _loop = new Thread(RunLoop) { IsBackground = true, Name = "Urial engine loop" };
+            _loop.Start();
+        }
+    }
+
+    /// <summary>Tokenizes a whole prompt as plain text: control-token text in user content can never become a control token.</summary>
+    private LLamaToken[] Tokenize(string text)
+    {
+        // Tokenizing through the weights is thread-safe (measured), so callers do it on their own threads.
+        var weights = _weights ?? throw new InvalidOperationException("The engine is not loaded.");
+        return weights.Tokenize(text, add_bos: true, special: false, Encoding.UTF8);
+    }
+
+    /// <summary>Validates the prompt's size against the context before it is queued, and caps the output budget.</summary>
+    private int OutputBudget(int promptTokens, int? requested)
+    {
+        var room = _settings.ContextSize - promptTokens;
+        if (room < 1)
+        {
+            throw new UrialContextLengthExceededException(
+                $"The prompt has {promptTokens} tokens but the context holds {_settings.ContextSize} (the URIAL prefix takes {CachedPrefixTokenCount}). " +
+                "Shorten the conversation or raise ContextSize.");
+        }
+
+        if (requested is { } wanted && wanted > room)
+        {
+            throw new UrialContextLengthExceededException(
+                $"The prompt has {promptTokens} tokens and asks for up to {wanted} output tokens, but the context holds {_settings.ContextSize}. " +
+                $"Lower MaxOutputTokens to at most {room}, shorten the conversation, or raise ContextSize.");
+        }
+
+        return Math.Min(requested ?? _settings.DefaultMaxOutputTokens, room);
+    }
+}

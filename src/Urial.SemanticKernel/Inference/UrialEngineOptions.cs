@@ -1,0 +1,80 @@
+namespace Urial.SemanticKernel;
+
+/// <summary>Settings of the local LLamaSharp engine.</summary>
+/// <remarks>The engine validates and copies these once, when it is created; later changes have no effect.</remarks>
+public sealed class UrialEngineOptions
+{
+    /// <summary>Gets or sets the path of the GGUF model file (a base model, not a -chat/-instruct one).</summary>
+    public string ModelPath { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the model id reported in responses.</summary>
+    /// <value><see langword="null"/> (the default) uses the model file's name without its extension.</value>
+    public string? ModelId { get; set; }
+
+    /// <summary>Gets or sets the text that every prompt is expected to start with: it is evaluated once and reused by every request.</summary>
+    /// <value><see langword="null"/> (the default) caches nothing. The chat client sets it to the URIAL prompt's constant text.</value>
+    public string? CachedPrefix { get; set; }
+
+    /// <summary>Gets or sets the context size in tokens, shared by the cached prefix and all concurrent requests.</summary>
+    /// <value>8192 by default; valid range [64, 131072]. The URIAL prefix takes about 1k tokens with a Llama-class tokenizer (3.4k with a 512-token vocabulary).</value>
+    public int ContextSize { get; set; } = 8192;
+
+    /// <summary>Gets or sets how many requests are decoded together; more wait in a queue.</summary>
+    /// <value>8 by default; valid range [1, 64].</value>
+    public int MaxConcurrentRequests { get; set; } = 8;
+
+    /// <summary>Gets or sets the most tokens one decode step evaluates; long prompts are prefilled in chunks of this size.</summary>
+    /// <value>512 by default; valid range [32, 8192].</value>
+    public int BatchSize { get; set; } = 512;
+
+    /// <summary>Gets or sets the number of CPU threads.</summary>
+    /// <value><see langword="null"/> (the default) uses every core.</value>
+    public int? Threads { get; set; }
+
+    /// <summary>Gets or sets how many layers are offloaded to a GPU, when a GPU backend is installed.</summary>
+    /// <value>0 (CPU only) by default; -1 offloads every layer.</value>
+    public int GpuLayerCount { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether flash attention is used.</summary>
+    /// <value><see langword="false"/> by default: on CPUs it was measured slower.</value>
+    public bool FlashAttention { get; set; }
+
+    /// <summary>Gets or sets the output budget of a request that does not set one.</summary>
+    /// <value>512 by default; must be positive. Always capped by the room left in the context.</value>
+    public int DefaultMaxOutputTokens { get; set; } = 512;
+
+    /// <summary>Checks every value and returns a description of each problem found.</summary>
+    /// <returns>The problems, each naming the option and what to fix; empty when the options are valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(ModelPath))
+        {
+            errors.Add("ModelPath is required: set it to the path of a GGUF base model file.");
+        }
+
+        Range(errors, nameof(ContextSize), ContextSize, 64, 131_072);
+        Range(errors, nameof(MaxConcurrentRequests), MaxConcurrentRequests, 1, 64);
+        Range(errors, nameof(BatchSize), BatchSize, 32, 8192);
+        Range(errors, nameof(DefaultMaxOutputTokens), DefaultMaxOutputTokens, 1, 131_072);
+        if (Threads is { } threads)
+        {
+            Range(errors, nameof(Threads), threads, 1, 512);
+        }
+
+        if (GpuLayerCount < -1)
+        {
+            errors.Add($"GpuLayerCount is {GpuLayerCount}; use 0 for CPU only, a positive count, or -1 for every layer.");
+        }
+
+        return errors;
+    }
+
+    private static void Range(List<string> errors, string name, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add($"{name} is {value}; it must be between {min} and {max}.");
+        }
+    }
+}
