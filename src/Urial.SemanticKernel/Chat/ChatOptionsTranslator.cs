@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Urial.SemanticKernel;
+
+/// <summary>Translates <see cref="ChatOptions"/> into the engine's sampling knobs; unknown knobs are left alone, invalid ones rejected.</summary>
+internal static class ChatOptionsTranslator
+{
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key of the repetition penalty (llama.cpp's name).</summary>
+    public const string RepeatPenaltyKey = "repeat_penalty";
+
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key of min-p.</summary>
+    public const string MinPKey = "min_p";
+
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key of the penalty window.</summary>
+    public const string PenaltyWindowKey = "penalty_window";
+
+    public static GenerationRequest ToRequest(string prompt, ChatOptions? options, IEnumerable<string> promptStopSequences)
+    {
+        var sampling = SamplingParameters.Default;
+        if (options is not null)
+        {
+            sampling = sampling with
+            {
+                Temperature = options.Temperature ?? sampling.Temperature,
+                TopP = options.TopP ?? sampling.TopP,
+                TopK = options.TopK ?? sampling.TopK,
+                FrequencyPenalty = options.FrequencyPenalty ?? sampling.FrequencyPenalty,
+                PresencePenalty = options.PresencePenalty ?? sampling.PresencePenalty,
+                Seed = options.Seed ?? sampling.Seed,
+                RepetitionPenalty = (float?)Number(options, RepeatPenaltyKey) ?? sampling.RepetitionPenalty,
+                MinP = (float?)Number(options, MinPKey) ?? sampling.MinP,
+                PenaltyWindow = (int?)Number(options, PenaltyWindowKey) ?? sampling.PenaltyWindow,
+            };
+        }
+
+        var request = new GenerationRequest(prompt)
+        {
+            Sampling = sampling,
+            MaxOutputTokens = options?.MaxOutputTokens,
+            StopSequences = [.. promptStopSequences, .. options?.StopSequences ?? []],
+        };
+        request.Validate();
+        return request;
+    }
+
+    /// <summary>Reads a numeric knob as Semantic Kernel delivers it (a <see cref="double"/>), or as JSON or text.</summary>
+    private static double? Number(ChatOptions options, string key)
+    {
+        if (options.AdditionalProperties is null || !options.AdditionalProperties.TryGetValue(key, out var value) || value is null)
+        {
+            return null;
+        }
+
+        return value switch
+        {
+            double d => d,
+            float f => f,
+            int i => i,
+            long l => l,
+            decimal m => (double)m,
+            JsonElement { ValueKind: JsonValueKind.Number } e => e.GetDouble(),
+            string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            JsonElement { ValueKind: JsonValueKind.String } e when double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => throw new ArgumentException($"ChatOptions.AdditionalProperties[\"{key}\"] must be a number, but was '{value}'.", nameof(options)),
+        };
+    }
+}

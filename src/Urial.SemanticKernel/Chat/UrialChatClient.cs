@@ -1,0 +1,153 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Urial.SemanticKernel;
+
+/// <summary>
+/// An <see cref="IChatClient"/> over an untuned base model: renders the conversation after the URIAL prompt,
+/// lets the engine complete it, and returns the answer as an aligned assistant's message.
+/// </summary>
+/// <remarks>
+/// This is the leaf of a <see cref="ChatClientBuilder"/> pipeline: it only translates. Function invocation,
+/// logging and telemetry come from the pipeline around it. It honours <see cref="ChatOptions.Temperature"/>,
+/// <see cref="ChatOptions.TopP"/>, <see cref="ChatOptions.TopK"/>, <see cref="ChatOptions.Seed"/>,
+/// the frequency and presence penalties, <see cref="ChatOptions.MaxOutputTokens"/>,
+/// <see cref="ChatOptions.StopSequences"/>, <see cref="ChatOptions.Instructions"/> (rendered as a system turn)
+/// and the llama knobs <c>repeat_penalty</c>, <c>min_p</c> and <c>penalty_window</c> in
+/// <see cref="ChatOptions.AdditionalProperties"/>. This type is thread-safe.
+/// </remarks>
+public sealed class UrialChatClient : IChatClient, IAsyncDisposable
+{
+    /// <summary>The provider name reported in <see cref="ChatClientMetadata"/> and telemetry.</summary>
+    public const string ProviderName = "urial";
+
+    private readonly bool _ownsEngine;
+    private readonly ChatClientMetadata _metadata;
+
+    /// <summary>Initializes a new instance of the <see cref="UrialChatClient"/> class over an existing engine.</summary>
+    /// <param name="engine">The engine that completes prompts. For the local engine, set its <see cref="UrialEngineOptions.CachedPrefix"/> to <paramref name="prompt"/>'s text so the prefix is evaluated once.</param>
+    /// <param name="prompt">The URIAL prompt; <see langword="null"/> uses <see cref="UrialPrompt.Default"/>.</param>
+    /// <param name="ownsEngine">Whether disposing this client disposes <paramref name="engine"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="engine"/> is <see langword="null"/>.</exception>
+    public UrialChatClient(IUrialEngine engine, UrialPrompt? prompt = null, bool ownsEngine = false)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        Engine = engine;
+        Prompt = prompt ?? UrialPrompt.Default;
+        _ownsEngine = ownsEngine;
+        _metadata = new ChatClientMetadata(ProviderName, providerUri: null, defaultModelId: engine.ModelId);
+    }
+
+    /// <summary>Gets the URIAL prompt placed before every conversation.</summary>
+    public UrialPrompt Prompt { get; }
+
+    /// <summary>Gets the engine that completes the prompts.</summary>
+    public IUrialEngine Engine { get; }
+
+    /// <summary>Creates a client that runs a local GGUF base model in-process, with the prompt's constant part evaluated once.</summary>
+    /// <param name="modelPath">The path of the GGUF base model file.</param>
+    /// <param name="prompt">The URIAL prompt; <see langword="null"/> uses <see cref="UrialPrompt.Default"/>.</param>
+    /// <param name="configure">Changes the engine options (context size, concurrency, threads…), or <see langword="null"/>.</param>
+    /// <param name="loggerFactory">The logger factory, or <see langword="null"/>.</param>
+    /// <returns>A client that owns its engine: dispose it to free the model.</returns>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty, or an option is invalid.</exception>
+    public static UrialChatClient FromModel(string modelPath, UrialPrompt? prompt = null, Action<UrialEngineOptions>? configure = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        prompt ??= UrialPrompt.Default;
+        var options = new UrialEngineOptions { ModelPath = modelPath, CachedPrefix = prompt.Text };
+        configure?.Invoke(options);
+        return new UrialChatClient(new UrialEngine(options, loggerFactory), prompt, ownsEngine: true);
+    }
+
+    /// <inheritdoc/>
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        // One code path for both shapes: the response is exactly the concatenation of the stream.
+        GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var request = ChatOptionsTranslator.ToRequest(Prompt.Render(WithInstructions(messages, options)), options, Prompt.StopSequences);
+
+        var responseId = "urial-" + Guid.NewGuid().ToString("N");
+        var messageId = "msg-" + Guid.NewGuid().ToString("N");
+        var createdAt = DateTimeOffset.UtcNow;
+        await foreach (var update in Engine.GenerateAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            var chatUpdate = new ChatResponseUpdate(ChatRole.Assistant, update.Text.Length > 0 ? [new TextContent(update.Text)] : [])
+            {
+                ResponseId = responseId,
+                MessageId = messageId,
+                ModelId = Engine.ModelId,
+                CreatedAt = createdAt,
+            };
+            if (update.FinishReason is { } finish)
+            {
+                chatUpdate.FinishReason = finish == GenerationFinishReason.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
+            }
+
+            if (update.Usage is { } usage)
+            {
+                chatUpdate.Contents.Add(new UsageContent(new UsageDetails
+                {
+                    InputTokenCount = usage.PromptTokens,
+                    OutputTokenCount = usage.OutputTokens,
+                    TotalTokenCount = usage.PromptTokens + usage.OutputTokens,
+                    CachedInputTokenCount = usage.CachedPromptTokens,
+                }));
+            }
+
+            if (chatUpdate.Contents.Count > 0 || chatUpdate.FinishReason is not null)
+            {
+                yield return chatUpdate;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        if (serviceType == typeof(ChatClientMetadata))
+        {
+            return _metadata;
+        }
+
+        if (serviceType.IsInstanceOfType(this))
+        {
+            return this;
+        }
+
+        if (serviceType.IsInstanceOfType(Engine))
+        {
+            return Engine;
+        }
+
+        return serviceType == typeof(UrialPrompt) ? Prompt : null;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_ownsEngine)
+        {
+            Engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => _ownsEngine ? Engine.DisposeAsync() : ValueTask.CompletedTask;
+
+    /// <summary>Adds <see cref="ChatOptions.Instructions"/> as a leading system message, rendered after the constant prompt.</summary>
+    private static IEnumerable<ChatMessage> WithInstructions(IEnumerable<ChatMessage> messages, ChatOptions? options) =>
+        string.IsNullOrWhiteSpace(options?.Instructions) ? messages : messages.Prepend(new ChatMessage(ChatRole.System, options.Instructions));
+}
