@@ -1,0 +1,60 @@
+namespace Urial.SemanticKernel;
+
+/// <summary>The <see cref="UrialTurnFormat.Headings"/> layout: <c># User:</c>/<c># Assistant:</c> headings, no fences.</summary>
+/// <remarks>
+/// A turn is <c>"\n\n# User:\n" + body.Trim('\n') + "\n"</c>, byte-identical to the reference for ordinary
+/// messages; the reference's trimming of leading and trailing newlines is the one change a message undergoes.
+/// Because every body line that looks like a heading is escaped, the first <c>"\n\n\n# Role:\n"</c> after a
+/// body's start is the next turn.
+/// </remarks>
+internal sealed class HeadingsTurnLayout : TurnLayout
+{
+    /// <summary>Gets the shared instance.</summary>
+    public static HeadingsTurnLayout Instance { get; } = new();
+
+    private static readonly string[] s_nextTurns =
+        ["\n\n\n# User:\n", "\n\n\n# Assistant:\n", "\n\n\n# System:\n"];
+
+    /// <inheritdoc/>
+    public override UrialTurnFormat Format => UrialTurnFormat.Headings;
+
+    // The earliest match wins, so the blank lines before the next heading are cut with it.
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> StopSequences { get; } = BuildStopSequences(
+        ["\n\n\n", "\n\n", "\n", string.Empty],
+        ["# User", "# Assistant", "# System"]);
+
+    /// <inheritdoc/>
+    protected override string Suffix => "\n";
+
+    /// <inheritdoc/>
+    protected override bool EscapesFences => false;
+
+    /// <inheritdoc/>
+    public override string Normalize(string text) => text.Trim('\n');
+
+    /// <inheritdoc/>
+    protected override string Prefix(PromptTurnKind kind) => kind switch
+    {
+        PromptTurnKind.User => "\n\n# User:\n",
+        PromptTurnKind.Assistant => "\n\n# Assistant:\n",
+        PromptTurnKind.System => "\n\n# System:\n",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown turn kind."),
+    };
+
+    /// <inheritdoc/>
+    protected override int FindBodyEnd(string rendered, int bodyStart)
+    {
+        var end = -1;
+        foreach (var next in s_nextTurns)
+        {
+            var index = rendered.IndexOf(next, bodyStart, StringComparison.Ordinal);
+            if (index >= 0 && (end < 0 || index < end))
+            {
+                end = index;
+            }
+        }
+
+        return end;
+    }
+}

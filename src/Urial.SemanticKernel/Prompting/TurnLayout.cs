@@ -1,0 +1,141 @@
+using System.Text;
+
+namespace Urial.SemanticKernel;
+
+/// <summary>Writes and reads turns in one <see cref="UrialTurnFormat"/>.</summary>
+/// <remarks>
+/// Every turn is <c>Prefix(kind) + escaped body + Suffix</c>, and the opened assistant turn that ends a prompt is
+/// exactly <c>Prefix(Assistant)</c>; the formats differ in these strings, in how a body is normalized, and in how
+/// the end of a body is found. Instances are immutable and thread-safe.
+/// </remarks>
+internal abstract class TurnLayout
+{
+    /// <summary>Gets the format this layout writes.</summary>
+    public abstract UrialTurnFormat Format { get; }
+
+    /// <summary>Gets the strings that end an answer when the model starts a new turn.</summary>
+    public abstract IReadOnlyList<string> StopSequences { get; }
+
+    /// <summary>Gets the string written after every body.</summary>
+    protected abstract string Suffix { get; }
+
+    /// <summary>Gets whether code fences are structural in this format.</summary>
+    protected abstract bool EscapesFences { get; }
+
+    /// <summary>Returns the layout for <paramref name="format"/>.</summary>
+    /// <param name="format">The turn format.</param>
+    /// <returns>A shared layout instance.</returns>
+    public static TurnLayout For(UrialTurnFormat format) => format switch
+    {
+        UrialTurnFormat.Fenced => FencedTurnLayout.Instance,
+        UrialTurnFormat.Headings => HeadingsTurnLayout.Instance,
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown URIAL turn format."),
+    };
+
+    /// <summary>Finds the format of a prompt file by the first turn heading that stands on a line of its own.</summary>
+    /// <param name="text">The constant prompt text.</param>
+    /// <returns>The detected format, or <see langword="null"/> when the text has no turns.</returns>
+    public static UrialTurnFormat? Detect(string text)
+    {
+        foreach (var rawLine in text.Split('\n'))
+        {
+            switch (rawLine.TrimEnd('\r'))
+            {
+                case "# Query:" or "# Answer:":
+                    return UrialTurnFormat.Fenced;
+                case "# User:" or "# Assistant:":
+                    return UrialTurnFormat.Headings;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Appends one complete turn.</summary>
+    /// <param name="builder">The prompt being built.</param>
+    /// <param name="turn">The turn to write.</param>
+    public void AppendTurn(StringBuilder builder, PromptTurn turn)
+    {
+        builder.Append(Prefix(turn.Kind));
+        builder.Append(Normalize(TurnEscaper.Escape(turn.Text, EscapesFences)));
+        builder.Append(Suffix);
+    }
+
+    /// <summary>Appends the opened assistant turn that the model continues.</summary>
+    /// <param name="builder">The prompt being built.</param>
+    public void AppendAnswerOpening(StringBuilder builder) => builder.Append(Prefix(PromptTurnKind.Assistant));
+
+    /// <summary>Returns the text a turn has after rendering and parsing: the reference's normalization, if any.</summary>
+    /// <param name="text">The message text.</param>
+    /// <returns>The normalized text.</returns>
+    public abstract string Normalize(string text);
+
+    /// <summary>Reads the turns written after the constant text.</summary>
+    /// <param name="rendered">A complete rendered prompt.</param>
+    /// <param name="start">The index just after the constant text.</param>
+    /// <returns>The turns, with unescaped texts; the final opened assistant turn is not included.</returns>
+    /// <exception cref="InvalidDataException">The text after <paramref name="start"/> is not a rendering in this format.</exception>
+    public IReadOnlyList<PromptTurn> ParseTurns(string rendered, int start)
+    {
+        var turns = new List<PromptTurn>();
+        var opening = Prefix(PromptTurnKind.Assistant);
+        var position = start;
+        while (rendered.Length - position != opening.Length || string.CompareOrdinal(rendered, position, opening, 0, opening.Length) != 0)
+        {
+            var kind = MatchPrefix(rendered, position)
+                ?? throw Invalid($"expected a turn heading at offset {position}");
+            var bodyStart = position + Prefix(kind).Length;
+            var bodyEnd = FindBodyEnd(rendered, bodyStart);
+            if (bodyEnd < 0)
+            {
+                throw Invalid($"the turn starting at offset {position} is not closed");
+            }
+
+            var body = rendered[bodyStart..bodyEnd];
+            if (!string.Equals(Normalize(body), body, StringComparison.Ordinal))
+            {
+                throw Invalid($"the turn starting at offset {position} is not normalized");
+            }
+
+            turns.Add(new PromptTurn(kind, TurnEscaper.Unescape(body, EscapesFences)));
+            position = bodyEnd + Suffix.Length;
+        }
+
+        return turns;
+    }
+
+    /// <summary>Returns the string written before the body of a turn of <paramref name="kind"/>.</summary>
+    /// <param name="kind">The speaker.</param>
+    /// <returns>The heading with its framing.</returns>
+    protected abstract string Prefix(PromptTurnKind kind);
+
+    /// <summary>Returns the index where the body starting at <paramref name="bodyStart"/> ends (where <see cref="Suffix"/> starts).</summary>
+    /// <param name="rendered">A complete rendered prompt.</param>
+    /// <param name="bodyStart">The index of the body's first character.</param>
+    /// <returns>The end index, or -1 when the body is not closed.</returns>
+    protected abstract int FindBodyEnd(string rendered, int bodyStart);
+
+    /// <summary>Builds the list of stop sequences: each heading preceded by each of the given separators.</summary>
+    /// <param name="separators">What may precede a heading in the model's output, longest first.</param>
+    /// <param name="headings">The headings without colon, e.g. <c># Query</c>.</param>
+    /// <returns>A read-only list.</returns>
+    protected static IReadOnlyList<string> BuildStopSequences(string[] separators, string[] headings) =>
+        headings.SelectMany(heading => separators.Select(separator => separator + heading)).ToArray().AsReadOnly();
+
+    private PromptTurnKind? MatchPrefix(string rendered, int position)
+    {
+        foreach (var kind in (ReadOnlySpan<PromptTurnKind>)[PromptTurnKind.User, PromptTurnKind.Assistant, PromptTurnKind.System])
+        {
+            var prefix = Prefix(kind);
+            if (rendered.Length - position >= prefix.Length && string.CompareOrdinal(rendered, position, prefix, 0, prefix.Length) == 0)
+            {
+                return kind;
+            }
+        }
+
+        return null;
+    }
+
+    private static InvalidDataException Invalid(string detail) =>
+        new($"The text is not a rendering of this URIAL prompt: {detail}.");
+}
