@@ -47,11 +47,16 @@ public static class UrialServiceCollectionExtensions
         {
             var loggerFactory = sp.GetService<ILoggerFactory>();
             var leaf = new UrialChatClient(sp.GetRequiredKeyedService<IUrialEngine>(serviceId), resolvedPrompt);
-            return leaf.AsBuilder()
+            var builder = leaf.AsBuilder()
                 .UseKernelFunctionInvocation(loggerFactory)
-                .UseOpenTelemetry(loggerFactory, UrialTelemetry.SourceName)
-                .UseLogging(loggerFactory)
-                .Build(sp);
+                .UseOpenTelemetry(loggerFactory, UrialTelemetry.SourceName);
+            if (loggerFactory is not null)
+            {
+                // UseLogging resolves a required ILoggerFactory when given none: a kernel without logging has none.
+                builder.UseLogging(loggerFactory);
+            }
+
+            return builder.Build(sp);
         });
 
         return services;
