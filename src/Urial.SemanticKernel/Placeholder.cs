@@ -1,2 +1,0 @@
-namespace Urial.SemanticKernel;
-internal static class Placeholder { }
