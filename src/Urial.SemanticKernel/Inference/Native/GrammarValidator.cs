@@ -76,9 +76,11 @@ internal static unsafe class GrammarValidator
 
             if (sampler == 0)
             {
-                error = log.Length > 0
-                    ? "llama.cpp rejected the grammar: " + log.Trim()
-                    : "llama.cpp rejected the grammar (llama_sampler_init_grammar returned NULL).";
+                // llama.cpp logs only "failed to parse grammar" through its log callback (captured here); the
+                // parse details go straight to stderr, so a managed diagnosis is added when it finds something.
+                var native = log.Length > 0 ? log.Trim() : "llama_sampler_init_grammar returned NULL";
+                var diagnosis = GbnfLint.Diagnose(gbnf, root);
+                error = $"llama.cpp rejected the grammar ({native})" + (diagnosis is null ? "." : ": " + diagnosis + ".");
                 return false;
             }
 
