@@ -27,6 +27,10 @@ public sealed class GenerationRequest
     /// <summary>Gets or sets text sequences that end the completion; the sequence itself is never returned.</summary>
     public IReadOnlyList<string> StopSequences { get; set; } = [];
 
+    /// <summary>Gets or sets the grammar the completion must match, or <see langword="null"/> for free text.</summary>
+    /// <value><see langword="null"/> by default. An invalid grammar fails the request with an <see cref="ArgumentException"/>; it never reaches native sampling.</value>
+    public GenerationGrammar? Grammar { get; set; }
+
     /// <summary>Checks the request's values before any native code sees them.</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message names it and its valid range.</exception>
     public void Validate()
@@ -39,6 +43,11 @@ public sealed class GenerationRequest
         if (StopSequences is null || StopSequences.Any(string.IsNullOrEmpty))
         {
             throw new ArgumentException("StopSequences must not be null or contain empty strings.", nameof(StopSequences));
+        }
+
+        if (Grammar is { } grammar && (string.IsNullOrWhiteSpace(grammar.Gbnf) || grammar.Trigger is ""))
+        {
+            throw new ArgumentException("Grammar.Gbnf must not be empty, and Grammar.Trigger must be null or non-empty.", nameof(Grammar));
         }
 
         (Sampling ?? throw new ArgumentException("Sampling must not be null.", nameof(Sampling))).Validate();

@@ -158,23 +158,46 @@ public sealed partial class UrialEngine
         }
 
         request.Decoder!.Add(token);
-        var text = request.Stops.Append(request.Decoder.Read());
-        if (text.Length > 0)
+        var piece = request.Decoder.Read();
+        request.DecodedText.Append(piece);
+        request.TokenTextEnds.Add(request.DecodedText.Length);
+        if (request.Constrained)
         {
-            request.Output.Writer.TryWrite(new GenerationUpdate(text));
+            var skipped = Math.Min(request.SkipChars, piece.Length);
+            request.SkipChars -= skipped;
+            Release(request, piece[skipped..]);
+        }
+        else
+        {
+            Release(request, request.Stops.Append(piece));
+            if (request.Stops.Stopped)
+            {
+                Complete(request, GenerationFinishReason.Stop);
+                return;
+            }
+
+            if (request.Stops.Triggered)
+            {
+                ConstrainFromTrigger(request, native);
+                return;
+            }
         }
 
-        if (request.Stops.Stopped)
-        {
-            Complete(request, GenerationFinishReason.Stop);
-        }
-        else if (request.OutputTokenCount >= request.MaxOutputTokens || request.Tokens.Count + 1 >= _settings.ContextSize)
+        if (request.OutputTokenCount >= request.MaxOutputTokens || request.Tokens.Count + 1 >= _settings.ContextSize)
         {
             Complete(request, GenerationFinishReason.Length);
         }
         else
         {
             request.Tokens.Add(token);
+        }
+    }
+
+    private static void Release(EngineRequest request, string text)
+    {
+        if (text.Length > 0)
+        {
+            request.Output.Writer.TryWrite(new GenerationUpdate(text));
         }
     }
 
@@ -239,6 +262,11 @@ public sealed partial class UrialEngine
             }
 
             _waiting.RemoveAt(0);
+            if (request.Grammar is { } grammar && !IsValidGrammar(native, grammar.Gbnf, "root", request))
+            {
+                continue;
+            }
+
             request.ReservedCells = cells;
             _reservedCells += cells;
             Attach(request, native);
@@ -255,7 +283,9 @@ public sealed partial class UrialEngine
         if (request.Sampler is null)
         {
             request.CachedTokenCount = reused;
-            request.Sampler = SamplerChain.Create(request.Sampling, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(request.Tokens));
+            request.Constrained = request.Grammar is { Trigger: null };
+            request.Sampler = SamplerChain.Create(
+                request.Sampling, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(request.Tokens), native.Weights.Vocab, request.Constrained ? request.Grammar!.Gbnf : null);
             request.Decoder = new StreamingTokenDecoder(System.Text.Encoding.UTF8, native.Weights);
         }
     }

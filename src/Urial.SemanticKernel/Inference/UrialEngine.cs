@@ -88,7 +88,7 @@ public sealed partial class UrialEngine : IUrialEngine
 
         var tokens = Tokenize(request.Prompt);
         var maxOutput = OutputBudget(tokens.Length, request.MaxOutputTokens);
-        var engineRequest = new EngineRequest(tokens, maxOutput, request.Sampling, request.StopSequences, cancellationToken);
+        var engineRequest = new EngineRequest(tokens, maxOutput, request, cancellationToken);
         ObjectDisposedException.ThrowIf(!_intake.Writer.TryWrite(engineRequest), this);
 
         try

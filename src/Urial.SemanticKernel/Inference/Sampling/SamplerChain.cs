@@ -8,7 +8,11 @@ internal static class SamplerChain
     /// <summary>Creates a chain; the caller owns and disposes it, on the engine loop.</summary>
     /// <param name="parameters">Validated sampling parameters.</param>
     /// <param name="promptTail">The last prompt tokens, fed to the penalties so that repeating the prompt is penalized as in the reference implementation.</param>
-    public static SafeLLamaSamplerChainHandle Create(SamplingParameters parameters, ReadOnlySpan<LLamaToken> promptTail)
+    /// <param name="vocabulary">The model's vocabulary, for the grammar.</param>
+    /// <param name="gbnf">A grammar already validated natively, or <see langword="null"/>.</param>
+    /// <param name="root">The grammar's root rule.</param>
+    public static SafeLLamaSamplerChainHandle Create(
+        SamplingParameters parameters, ReadOnlySpan<LLamaToken> promptTail, SafeLlamaModelHandle.Vocabulary vocabulary, string? gbnf = null, string root = "root")
     {
         var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
         var penalized = parameters.PenaltyWindow > 0
@@ -16,6 +20,17 @@ internal static class SamplerChain
         if (penalized)
         {
             chain.AddPenalties(parameters.PenaltyWindow, parameters.RepetitionPenalty, parameters.FrequencyPenalty, parameters.PresencePenalty);
+
+            // Accepted before the grammar joins the chain: the grammar must only ever see generated tokens.
+            foreach (var token in promptTail[Math.Max(0, promptTail.Length - parameters.PenaltyWindow)..])
+            {
+                chain.Accept(token);
+            }
+        }
+
+        if (gbnf is not null)
+        {
+            chain.AddGrammar(vocabulary, gbnf, root);
         }
 
         if (parameters.IsGreedy)
@@ -41,15 +56,6 @@ internal static class SamplerChain
 
             chain.AddTemperature(parameters.Temperature);
             chain.AddDistributionSampler((uint)(parameters.Seed ?? Random.Shared.NextInt64(0, uint.MaxValue)));
-        }
-
-        if (penalized)
-        {
-            var tail = promptTail[Math.Max(0, promptTail.Length - parameters.PenaltyWindow)..];
-            foreach (var token in tail)
-            {
-                chain.Accept(token);
-            }
         }
 
         return chain;

@@ -18,13 +18,14 @@ internal sealed class EngineRequest
 {
     private volatile bool _abandoned;
 
-    public EngineRequest(LLamaToken[] promptTokens, int maxOutputTokens, SamplingParameters sampling, IReadOnlyList<string> stopSequences, CancellationToken cancellationToken)
+    public EngineRequest(LLamaToken[] promptTokens, int maxOutputTokens, GenerationRequest request, CancellationToken cancellationToken)
     {
         Tokens = [.. promptTokens];
         PromptTokenCount = promptTokens.Length;
         MaxOutputTokens = maxOutputTokens;
-        Sampling = sampling;
-        Stops = new StopSequenceMatcher(stopSequences);
+        Sampling = request.Sampling;
+        Grammar = request.Grammar;
+        Stops = new StopSequenceMatcher(request.StopSequences, Grammar?.Trigger);
         CancellationToken = cancellationToken;
     }
 
@@ -44,6 +45,19 @@ internal sealed class EngineRequest
     public SamplingParameters Sampling { get; }
 
     public StopSequenceMatcher Stops { get; }
+
+    public GenerationGrammar? Grammar { get; }
+
+    /// <summary>Gets or sets a value indicating whether sampling is under the grammar (stop sequences no longer apply: they could occur inside a JSON string).</summary>
+    public bool Constrained { get; set; }
+
+    /// <summary>Gets every character decoded from the generated tokens, and where each token's text ends: to rewind to a token boundary when the grammar's trigger appears.</summary>
+    public System.Text.StringBuilder DecodedText { get; } = new();
+
+    public List<int> TokenTextEnds { get; } = [];
+
+    /// <summary>Gets or sets how many regenerated characters were already released before a rewind, and must not be released twice.</summary>
+    public int SkipChars { get; set; }
 
     public int Evaluated { get; set; }
 

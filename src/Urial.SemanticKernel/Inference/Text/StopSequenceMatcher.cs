@@ -14,20 +14,30 @@ namespace Urial.SemanticKernel;
 internal sealed class StopSequenceMatcher
 {
     private readonly string[] _stops;
+    private readonly string? _trigger;
     private readonly StringBuilder _pending = new();
 
-    public StopSequenceMatcher(IEnumerable<string> stopSequences)
+    /// <param name="stopSequences">The texts that end the stream.</param>
+    /// <param name="trigger">A text that ends free text without ending the stream (a grammar takes over there), or <see langword="null"/>.</param>
+    public StopSequenceMatcher(IEnumerable<string> stopSequences, string? trigger = null)
     {
-        _stops = stopSequences.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        _trigger = string.IsNullOrEmpty(trigger) ? null : trigger;
+        _stops = stopSequences.Where(s => s.Length > 0).Append(_trigger ?? string.Empty).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>Gets a value indicating whether a stop sequence has been seen.</summary>
     public bool Stopped { get; private set; }
 
+    /// <summary>Gets a value indicating whether the trigger was seen (before any stop sequence); it then starts at <see cref="Released"/>.</summary>
+    public bool Triggered { get; private set; }
+
+    /// <summary>Gets how many characters have been released so far.</summary>
+    public int Released { get; private set; }
+
     /// <summary>Adds decoded text and returns the part that can be released now.</summary>
     public string Append(string text)
     {
-        if (Stopped || text.Length == 0)
+        if (Stopped || Triggered || text.Length == 0)
         {
             return string.Empty;
         }
@@ -35,11 +45,13 @@ internal sealed class StopSequenceMatcher
         _pending.Append(text);
         var pending = _pending.ToString();
 
-        var cut = EarliestMatch(pending);
+        var (cut, stop) = EarliestMatch(pending);
         if (cut >= 0)
         {
-            Stopped = true;
+            Triggered = ReferenceEquals(stop, _trigger);
+            Stopped = !Triggered;
             _pending.Clear();
+            Released += cut;
             return pending[..cut];
         }
 
@@ -50,6 +62,7 @@ internal sealed class StopSequenceMatcher
         }
 
         _pending.Remove(0, release);
+        Released += release;
         return pending[..release];
     }
 
@@ -61,19 +74,21 @@ internal sealed class StopSequenceMatcher
         return LongestHeldTail(pending) == pending.Length ? string.Empty : pending;
     }
 
-    private int EarliestMatch(string text)
+    private (int Index, string? Stop) EarliestMatch(string text)
     {
         var earliest = -1;
+        string? found = null;
         foreach (var stop in _stops)
         {
             var index = text.IndexOf(stop, StringComparison.Ordinal);
             if (index >= 0 && (earliest < 0 || index < earliest))
             {
                 earliest = index;
+                found = stop;
             }
         }
 
-        return earliest;
+        return (earliest, found is not null && found == _trigger ? _trigger : found);
     }
 
     /// <summary>Length of the longest suffix of <paramref name="text"/> that is a proper prefix of some stop sequence.</summary>
