@@ -16,6 +16,12 @@ internal static class ChatOptionsTranslator
     /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key of the penalty window.</summary>
     public const string PenaltyWindowKey = "penalty_window";
 
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key bounding every JSON string of a structured answer.</summary>
+    public const string JsonMaxStringLengthKey = "json_max_string_length";
+
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key bounding every JSON array of a structured answer.</summary>
+    public const string JsonMaxItemsKey = "json_max_items";
+
     public static GenerationRequest ToRequest(string prompt, ChatOptions? options, IEnumerable<string> promptStopSequences)
     {
         var sampling = SamplingParameters.Default;
@@ -40,9 +46,39 @@ internal static class ChatOptionsTranslator
             Sampling = sampling,
             MaxOutputTokens = options?.MaxOutputTokens,
             StopSequences = [.. promptStopSequences, .. options?.StopSequences ?? []],
+            Grammar = options is null ? null : ResponseGrammar(options.ResponseFormat, JsonLimits(options)),
         };
         request.Validate();
         return request;
+    }
+
+    /// <summary>JSON response formats decode under a grammar: the answer is JSON (matching the schema, if any) by construction.</summary>
+    /// <exception cref="NotSupportedException">The schema uses a keyword the grammar converter does not support; the message names it.</exception>
+    private static GenerationGrammar? ResponseGrammar(ChatResponseFormat? format, JsonGrammarLimits limits) => format switch
+    {
+        ChatResponseFormatJson { Schema: { } schema } => new GenerationGrammar(JsonSchemaGrammar.FromSchema(schema, limits)),
+        ChatResponseFormatJson => new GenerationGrammar(JsonSchemaGrammar.ForAnyJsonObject(limits)),
+        _ => null,
+    };
+
+    /// <summary>The bounds of generated JSON: every repetition is bounded so that generation always ends; a small output budget wants small bounds.</summary>
+    private static JsonGrammarLimits JsonLimits(ChatOptions options)
+    {
+        var limits = JsonGrammarLimits.Default with
+        {
+            MaxStringLength = (int?)Number(options, JsonMaxStringLengthKey) ?? JsonGrammarLimits.Default.MaxStringLength,
+            MaxArrayItems = (int?)Number(options, JsonMaxItemsKey) ?? JsonGrammarLimits.Default.MaxArrayItems,
+        };
+        try
+        {
+            limits.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"Invalid {JsonMaxStringLengthKey} or {JsonMaxItemsKey}: {ex.Message}", nameof(options), ex);
+        }
+
+        return limits;
     }
 
     /// <summary>Reads a numeric knob as Semantic Kernel delivers it (a <see cref="double"/>), or as JSON or text.</summary>
