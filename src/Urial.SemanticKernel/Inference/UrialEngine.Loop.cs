@@ -42,6 +42,7 @@ public sealed partial class UrialEngine
                 catch (Exception ex)
                 {
                     // A bug or a native failure must never kill the host: fail what was in flight, rebuild, go on.
+                    FaultCount++;
                     Log.StepFailed(_logger, ex);
                     FailRunning(new InvalidOperationException("The Urial engine failed while decoding this request; the engine has recovered. See the inner exception.", ex));
                     RebuildExecutor();
@@ -124,6 +125,7 @@ public sealed partial class UrialEngine
         {
             // NoKvSlot poisons the executor (the failed batch stays queued): rebuild it and let every
             // running request re-evaluate what it had. Admission control makes this a rare path.
+            FaultCount++;
             Log.DecodeFailed(_logger, result, _running.Count);
             RebuildExecutor();
             return;

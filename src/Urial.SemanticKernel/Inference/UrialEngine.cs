@@ -59,6 +59,9 @@ public sealed partial class UrialEngine : IUrialEngine
     /// <summary>Gets the context size in tokens.</summary>
     public int ContextSize => _settings.ContextSize;
 
+    /// <summary>Gets how many times the loop recovered from a failed step or decode (written by the loop thread only; read by the health check).</summary>
+    internal int FaultCount { get; private set; }
+
     /// <inheritdoc/>
     public Task WarmUpAsync(CancellationToken cancellationToken = default)
     {

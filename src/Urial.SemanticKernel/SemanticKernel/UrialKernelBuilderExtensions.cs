@@ -1,11 +1,39 @@
+using Microsoft.Extensions.Configuration;
 using Urial.SemanticKernel;
+using ChatClientRegistrations = Microsoft.Extensions.DependencyInjection.UrialServiceCollectionExtensions;
 
 namespace Microsoft.SemanticKernel;
 
-/// <summary>Adds the Urial connector to a kernel builder.</summary>
+/// <summary>Adds the Urial connector to a kernel builder: one-line forwarders to the service-collection extensions.</summary>
 public static class UrialKernelBuilderExtensions
 {
-    /// <summary>Adds the Urial chat-completion service over a local GGUF base model.</summary>
+    /// <summary>Adds the Urial chat-completion service, configured from a configuration section.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="section">The section to bind <see cref="UrialOptions"/> from, usually <c>configuration.GetSection("Urial")</c>.</param>
+    /// <param name="serviceId">The key of the registrations (and the options name), or <see langword="null"/> for unkeyed ones.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="section"/> is <see langword="null"/>.</exception>
+    public static IKernelBuilder AddUrialChatCompletion(this IKernelBuilder builder, IConfiguration section, string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddUrialChatCompletion(section, serviceId);
+        return builder;
+    }
+
+    /// <summary>Adds the Urial chat-completion service, configured in code.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="configure">Sets the options; <see cref="UrialOptions.ModelPath"/> is required.</param>
+    /// <param name="serviceId">The key of the registrations (and the options name), or <see langword="null"/> for unkeyed ones.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
+    public static IKernelBuilder AddUrialChatCompletion(this IKernelBuilder builder, Action<UrialOptions> configure, string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddUrialChatCompletion(configure, serviceId);
+        return builder;
+    }
+
+    /// <summary>Adds the Urial chat-completion service over a local GGUF base model with default options.</summary>
     /// <param name="builder">The kernel builder.</param>
     /// <param name="modelPath">The path of the GGUF base model file.</param>
     /// <param name="prompt">The URIAL prompt; <see langword="null"/> uses <see cref="UrialPrompt.Default"/>.</param>
@@ -19,21 +47,20 @@ public static class UrialKernelBuilderExtensions
         return builder;
     }
 
-    /// <summary>Adds the Urial chat-completion service over a local GGUF base model.</summary>
+    /// <summary>Adds the Urial <see cref="Microsoft.Extensions.AI.IChatClient"/>, configured from a configuration section.</summary>
     /// <param name="builder">The kernel builder.</param>
-    /// <param name="configure">Sets the engine options; <see cref="UrialEngineOptions.ModelPath"/> is required.</param>
-    /// <param name="prompt">The URIAL prompt; <see langword="null"/> uses <see cref="UrialPrompt.Default"/>.</param>
-    /// <param name="serviceId">The key of the registrations, or <see langword="null"/> for unkeyed ones.</param>
+    /// <param name="section">The section to bind <see cref="UrialOptions"/> from.</param>
+    /// <param name="serviceId">The key of the registrations (and the options name), or <see langword="null"/> for unkeyed ones.</param>
     /// <returns>The same builder.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
-    public static IKernelBuilder AddUrialChatCompletion(this IKernelBuilder builder, Action<UrialEngineOptions> configure, UrialPrompt? prompt = null, string? serviceId = null)
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="section"/> is <see langword="null"/>.</exception>
+    public static IKernelBuilder AddUrialChatClient(this IKernelBuilder builder, IConfiguration section, string? serviceId = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddUrialChatCompletion(configure, prompt, serviceId);
+        ChatClientRegistrations.AddUrialChatClient(builder.Services, section, serviceId);
         return builder;
     }
 
-    /// <summary>Adds the Urial <see cref="Microsoft.Extensions.AI.IChatClient"/> over a local GGUF base model.</summary>
+    /// <summary>Adds the Urial <see cref="Microsoft.Extensions.AI.IChatClient"/> over a local GGUF base model with default options.</summary>
     /// <param name="builder">The kernel builder.</param>
     /// <param name="modelPath">The path of the GGUF base model file.</param>
     /// <param name="prompt">The URIAL prompt; <see langword="null"/> uses <see cref="UrialPrompt.Default"/>.</param>
@@ -43,7 +70,7 @@ public static class UrialKernelBuilderExtensions
     public static IKernelBuilder AddUrialChatClient(this IKernelBuilder builder, string modelPath, UrialPrompt? prompt = null, string? serviceId = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        Microsoft.Extensions.DependencyInjection.UrialServiceCollectionExtensions.AddUrialChatClient(builder.Services, modelPath, prompt, serviceId);
+        ChatClientRegistrations.AddUrialChatClient(builder.Services, modelPath, prompt, serviceId);
         return builder;
     }
 }

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Urial.SemanticKernel;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the health check of a registered Urial model.</summary>
+public static class UrialHealthChecksBuilderExtensions
+{
+    /// <summary>Adds a health check that reports Unhealthy until the model registered under <paramref name="serviceId"/> is warmed up, Healthy when it is ready, and Degraded after the engine recovered from faults.</summary>
+    /// <param name="builder">The health-checks builder.</param>
+    /// <param name="serviceId">The service id the model was registered under, or <see langword="null"/> for the unkeyed one.</param>
+    /// <param name="name">The check's name; <see langword="null"/> uses <c>urial</c> or <c>urial-{serviceId}</c>.</param>
+    /// <param name="tags">Tags to filter checks by, or <see langword="null"/>.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <remarks>The model itself must be registered with <c>AddUrialChatClient</c> or <c>AddUrialChatCompletion</c> under the same id.</remarks>
+    public static IHealthChecksBuilder AddUrialHealthCheck(this IHealthChecksBuilder builder, string? serviceId = null, string? name = null, IEnumerable<string>? tags = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Add(new HealthCheckRegistration(
+            name ?? (serviceId is null ? "urial" : "urial-" + serviceId),
+            sp => new UrialHealthCheck(sp.GetRequiredKeyedService<UrialServiceState>(serviceId), sp.GetRequiredKeyedService<IUrialEngine>(serviceId)),
+            failureStatus: null,
+            tags));
+    }
+}

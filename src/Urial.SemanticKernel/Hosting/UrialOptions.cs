@@ -1,0 +1,146 @@
+namespace Urial.SemanticKernel;
+
+/// <summary>The configuration of one hosted Urial model (bound from a section such as <c>"Urial"</c>): the engine, the URIAL prompt and the default sampling.</summary>
+/// <remarks>
+/// Validated once at host start (see <c>AddUrialChatClient</c>); the engine copies what it needs and never reads these again.
+/// Sampling defaults left <see langword="null"/> keep the engine's defaults (the URIAL paper's: greedy, repetition penalty 1.1);
+/// set ones fill in every request that does not set its own value.
+/// </remarks>
+public sealed class UrialOptions
+{
+    /// <summary>The conventional configuration section name, <c>"Urial"</c>.</summary>
+    public const string SectionName = "Urial";
+
+    /// <summary>The <see cref="Prompt"/> value that selects the built-in prompt, <see cref="UrialPrompt.Default"/>.</summary>
+    public const string DefaultPromptName = "default";
+
+    /// <summary>Gets or sets the path of the GGUF base model file; relative paths resolve against the working directory.</summary>
+    /// <value>Required; the file must exist and start with the GGUF magic bytes.</value>
+    public string ModelPath { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the model id reported in responses.</summary>
+    /// <value><see langword="null"/> (the default) uses the model file's name without its extension.</value>
+    public string? ModelId { get; set; }
+
+    /// <summary>Gets or sets the URIAL prompt: <c>"default"</c> for the built-in one, or the path of a prompt file loaded with <see cref="UrialPrompt.Load"/>.</summary>
+    /// <value><c>"default"</c> by default.</value>
+    public string Prompt { get; set; } = DefaultPromptName;
+
+    /// <summary>Gets or sets the context size in tokens, shared by the cached URIAL prefix and all concurrent requests.</summary>
+    /// <value>8192 by default; valid range [64, 131072], and it must hold the prefix plus a request (checked when the model loads).</value>
+    public int ContextSize { get; set; } = 8192;
+
+    /// <summary>Gets or sets how many requests are decoded together; more wait in a queue.</summary>
+    /// <value>8 by default; valid range [1, 64].</value>
+    public int MaxConcurrentRequests { get; set; } = 8;
+
+    /// <summary>Gets or sets the most tokens one decode step evaluates.</summary>
+    /// <value>512 by default; valid range [32, 8192].</value>
+    public int BatchSize { get; set; } = 512;
+
+    /// <summary>Gets or sets the number of CPU threads.</summary>
+    /// <value><see langword="null"/> (the default) uses every core; valid range [1, 512].</value>
+    public int? Threads { get; set; }
+
+    /// <summary>Gets or sets how many layers are offloaded to the GPU.</summary>
+    /// <value>0 (CPU only) by default; -1 offloads every layer. Must be 0 when <see cref="Backend"/> is <see cref="UrialBackend.Cpu"/>.</value>
+    public int GpuLayerCount { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether flash attention is used.</summary>
+    /// <value><see langword="false"/> by default.</value>
+    public bool FlashAttention { get; set; }
+
+    /// <summary>Gets or sets the native backend.</summary>
+    /// <value><see cref="UrialBackend.Auto"/> by default. <see cref="UrialBackend.Cuda"/> needs the <c>LLamaSharp.Backend.Cuda12</c> package.</value>
+    public UrialBackend Backend { get; set; }
+
+    /// <summary>Gets or sets the output budget of a request that does not set one.</summary>
+    /// <value>512 by default; valid range [1, 131072]. Always capped by the room left in the context.</value>
+    public int DefaultMaxOutputTokens { get; set; } = 512;
+
+    /// <summary>Gets or sets the default softmax temperature.</summary>
+    /// <value><see langword="null"/> (greedy) by default; valid range [0, 2].</value>
+    public float? Temperature { get; set; }
+
+    /// <summary>Gets or sets the default nucleus (top-p) threshold.</summary>
+    /// <value><see langword="null"/> (off) by default; valid range (0, 1].</value>
+    public float? TopP { get; set; }
+
+    /// <summary>Gets or sets the default number of most likely tokens kept.</summary>
+    /// <value><see langword="null"/> (off) by default; 0 or more.</value>
+    public int? TopK { get; set; }
+
+    /// <summary>Gets or sets the default min-p threshold.</summary>
+    /// <value><see langword="null"/> (off) by default; valid range [0, 1].</value>
+    public float? MinP { get; set; }
+
+    /// <summary>Gets or sets the default repetition penalty.</summary>
+    /// <value><see langword="null"/> (1.1, the URIAL paper's) by default; valid range (0, 10], 1 is off.</value>
+    public float? RepeatPenalty { get; set; }
+
+    /// <summary>Gets or sets the default number of recent tokens the penalties consider.</summary>
+    /// <value><see langword="null"/> (64) by default; valid range [0, 4096].</value>
+    public int? PenaltyWindow { get; set; }
+
+    /// <summary>Gets or sets the default frequency penalty.</summary>
+    /// <value><see langword="null"/> (0) by default; valid range [-2, 2].</value>
+    public float? FrequencyPenalty { get; set; }
+
+    /// <summary>Gets or sets the default presence penalty.</summary>
+    /// <value><see langword="null"/> (0) by default; valid range [-2, 2].</value>
+    public float? PresencePenalty { get; set; }
+
+    /// <summary>Gets or sets the default random seed.</summary>
+    /// <value><see langword="null"/> (a random seed per request) by default; valid range [0, 4294967295].</value>
+    public long? Seed { get; set; }
+
+    /// <summary>Gets or sets a prompt given in code, which takes precedence over <see cref="Prompt"/> (not bindable).</summary>
+    internal UrialPrompt? PromptInstance { get; set; }
+
+    /// <summary>Maps these options onto the engine's own options, with <paramref name="prompt"/>'s constant text as the cached prefix.</summary>
+    /// <param name="prompt">The URIAL prompt the chat client renders with.</param>
+    /// <returns>New engine options.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="prompt"/> is <see langword="null"/>.</exception>
+    public UrialEngineOptions ToEngineOptions(UrialPrompt prompt)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        return new UrialEngineOptions
+        {
+            ModelPath = ModelPath,
+            ModelId = ModelId,
+            CachedPrefix = prompt.Text,
+            ContextSize = ContextSize,
+            MaxConcurrentRequests = MaxConcurrentRequests,
+            BatchSize = BatchSize,
+            Threads = Threads,
+            GpuLayerCount = GpuLayerCount,
+            FlashAttention = FlashAttention,
+            DefaultMaxOutputTokens = DefaultMaxOutputTokens,
+        };
+    }
+
+    /// <summary>Loads the prompt named by <see cref="Prompt"/>.</summary>
+    /// <exception cref="FileNotFoundException">The prompt file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The prompt file is not UTF-8 or has no turns.</exception>
+    internal UrialPrompt LoadPrompt() =>
+        PromptInstance
+        ?? (string.IsNullOrWhiteSpace(Prompt) || string.Equals(Prompt, DefaultPromptName, StringComparison.OrdinalIgnoreCase) ? UrialPrompt.Default : UrialPrompt.Load(Prompt));
+
+    /// <summary>Gets the default sampling as engine parameters, to validate them.</summary>
+    internal SamplingParameters ToSamplingDefaults()
+    {
+        var defaults = SamplingParameters.Default;
+        return defaults with
+        {
+            Temperature = Temperature ?? defaults.Temperature,
+            TopP = TopP ?? defaults.TopP,
+            TopK = TopK ?? defaults.TopK,
+            MinP = MinP ?? defaults.MinP,
+            RepetitionPenalty = RepeatPenalty ?? defaults.RepetitionPenalty,
+            PenaltyWindow = PenaltyWindow ?? defaults.PenaltyWindow,
+            FrequencyPenalty = FrequencyPenalty ?? defaults.FrequencyPenalty,
+            PresencePenalty = PresencePenalty ?? defaults.PresencePenalty,
+            Seed = Seed ?? defaults.Seed,
+        };
+    }
+}
