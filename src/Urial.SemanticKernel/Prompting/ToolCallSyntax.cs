@@ -20,7 +20,8 @@ namespace Urial.SemanticKernel;
 /// A result turn's body starts with one header line, the compact JSON object <c>{"id":"call-1","name":"Plugin_Function"}</c>
 /// (the name only when the call is in the history), followed by <c>\n</c> and the escaped result text when it is
 /// not empty. JSON written here is always on one line: JSON escapes every control character, so the line
-/// structure that turns and escaping rely on cannot be broken by arguments or ids.
+/// structure that turns and escaping rely on cannot be broken by arguments or ids. JSON text is UTF-8, so a lone
+/// surrogate in an id, a name or an argument becomes U+FFFD (result texts are not JSON and keep it).
 /// </para>
 /// <para>
 /// The escaper treats every line that starts (after whitespace) with <c>&lt;tool_call</c> or <c>&lt;/tool_call</c>
@@ -43,7 +44,7 @@ internal static class ToolCallSyntax
     /// <summary>Appends calls in the history form, separated by <c>\n</c>, without a trailing newline.</summary>
     /// <param name="builder">The prompt being built.</param>
     /// <param name="calls">The calls, at least one.</param>
-    /// <exception cref="ArgumentException">An id, name or argument cannot be written as JSON (for instance a lone surrogate).</exception>
+    /// <exception cref="ArgumentException">An argument value cannot be serialized as JSON.</exception>
     public static void AppendCalls(StringBuilder builder, IReadOnlyList<FunctionCallContent> calls)
     {
         for (var i = 0; i < calls.Count; i++)
@@ -230,7 +231,7 @@ internal static class ToolCallSyntax
                 write(writer);
             }
         }
-        catch (InvalidOperationException exception)
+        catch (Exception exception) when (exception is InvalidOperationException or NotSupportedException or JsonException)
         {
             throw new ArgumentException($"A tool call or result cannot be written as JSON: {exception.Message}", exception);
         }
