@@ -8,20 +8,24 @@ public sealed class ToolCallParserTests
     [InlineData("")]
     [InlineData("Just an answer.")]
     [InlineData("Use the <tool_call> tag inline, it is not a call.")]
-    [InlineData("```\n<tool_call> in a sentence")]
+    [InlineData("A line ending with a marker <tool_call>\nand more.")]
     public void An_answer_without_a_call_marker_at_a_line_start_is_all_text(string answer)
     {
-        if (answer.Contains("```", StringComparison.Ordinal))
-        {
-            // A marker at a line start is a call even when more text follows on its line; it is then malformed.
-            Assert.False(ToolCallParser.TryParse(answer, out _, out _, out _));
-            return;
-        }
-
         Assert.True(ToolCallParser.TryParse(answer, out var text, out var calls, out var error));
+
         Assert.Equal(answer, text);
         Assert.Empty(calls);
         Assert.Null(error);
+    }
+
+    [Fact]
+    public void A_marker_at_a_line_start_followed_by_prose_is_a_malformed_call()
+    {
+        Assert.False(ToolCallParser.TryParse("```\n<tool_call> in a sentence", out var text, out var calls, out var error));
+
+        Assert.Equal("```", text);
+        Assert.Empty(calls);
+        Assert.Contains("not valid JSON", error, StringComparison.Ordinal);
     }
 
     [Fact]
