@@ -22,7 +22,7 @@ internal sealed class FencedTurnLayout : TurnLayout
     /// <inheritdoc/>
     public override IReadOnlyList<string> StopSequences { get; } = BuildStopSequences(
         ["\n```\n\n", "\n```\n", "```\n\n", "```\n", "\n\n", "\n", string.Empty],
-        ["# Query", "# Answer", "# System"]);
+        ["# Query", "# Answer", "# System", "# Tool result", "# Tools"]);
 
     /// <inheritdoc/>
     protected override string Suffix => ClosingFence;
@@ -39,6 +39,8 @@ internal sealed class FencedTurnLayout : TurnLayout
         PromptTurnKind.User => "\n# Query:\n" + Fence + "\n",
         PromptTurnKind.Assistant => "\n# Answer:\n" + Fence + "\n",
         PromptTurnKind.System => "\n# System:\n" + Fence + "\n",
+        PromptTurnKind.ToolResult => "\n# Tool result:\n" + Fence + "\n",
+        PromptTurnKind.Tools => "\n# Tools:\n" + Fence + "\n",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown turn kind."),
     };
 

@@ -13,7 +13,7 @@ internal sealed class HeadingsTurnLayout : TurnLayout
     public static HeadingsTurnLayout Instance { get; } = new();
 
     private static readonly string[] s_nextTurns =
-        ["\n\n\n# User:\n", "\n\n\n# Assistant:\n", "\n\n\n# System:\n"];
+        ["\n\n\n# User:\n", "\n\n\n# Assistant:\n", "\n\n\n# System:\n", "\n\n\n# Tool result:\n", "\n\n\n# Tools:\n"];
 
     /// <inheritdoc/>
     public override UrialTurnFormat Format => UrialTurnFormat.Headings;
@@ -22,7 +22,7 @@ internal sealed class HeadingsTurnLayout : TurnLayout
     /// <inheritdoc/>
     public override IReadOnlyList<string> StopSequences { get; } = BuildStopSequences(
         ["\n\n\n", "\n\n", "\n", string.Empty],
-        ["# User", "# Assistant", "# System"]);
+        ["# User", "# Assistant", "# System", "# Tool result", "# Tools"]);
 
     /// <inheritdoc/>
     protected override string Suffix => "\n";
@@ -39,6 +39,8 @@ internal sealed class HeadingsTurnLayout : TurnLayout
         PromptTurnKind.User => "\n\n# User:\n",
         PromptTurnKind.Assistant => "\n\n# Assistant:\n",
         PromptTurnKind.System => "\n\n# System:\n",
+        PromptTurnKind.ToolResult => "\n\n# Tool result:\n",
+        PromptTurnKind.Tools => "\n\n# Tools:\n",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown turn kind."),
     };
 

@@ -9,6 +9,12 @@ internal enum PromptTurnKind
     /// <summary>A message from the person.</summary>
     User,
 
-    /// <summary>A reply of the assistant.</summary>
+    /// <summary>A reply of the assistant, possibly ending with tool calls.</summary>
     Assistant,
+
+    /// <summary>The result of one tool call, headed <c># Tool result:</c>.</summary>
+    ToolResult,
+
+    /// <summary>The list of tools the assistant may call, headed <c># Tools:</c>; not part of the conversation.</summary>
+    Tools,
 }

@@ -7,21 +7,28 @@ namespace Urial.SemanticKernel;
 /// <para>
 /// A line (text between <c>\n</c> characters; a trailing <c>\r</c> stays part of the line) is structural when,
 /// after its run of leading whitespace, it begins with one or more <c>#</c>, optional spaces or tabs, and one of
-/// the heading words <c>Query</c>, <c>Answer</c>, <c>User</c>, <c>Assistant</c>, <c>System</c> or
-/// <c>Instruction</c> (case-insensitive, with or without colon), or, in the fenced format, with <c>```</c>.
+/// the heading words <c>Query</c>, <c>Answer</c>, <c>User</c>, <c>Assistant</c>, <c>System</c>, <c>Instruction</c>
+/// or <c>Tool</c> (which covers <c># Tool result:</c> and <c># Tools:</c>; case-insensitive, with or without colon),
+/// when it begins with a tool-call marker <c>&lt;tool_call</c> or <c>&lt;/tool_call</c> (case-insensitive), or, in the
+/// fenced format, when it begins with <c>```</c>.
 /// Escaping prefixes every structural line with one space; unescaping removes that one space again.
 /// </para>
 /// <para>
 /// This is a bijection: prefixing a space keeps a line structural, lines that are not structural are never
 /// touched, so an escaped text contains no structural line that does not start with a space, and the
-/// renderer's boundaries (which start at column zero) cannot occur inside a message. Heading words of both
+/// renderer's boundaries and call markers (which start at column zero) cannot occur inside a message, so no text can
+/// fake a turn, a tool call or a tool result. Heading words of both
 /// formats are escaped in both, so a message cannot fake the other format's turns either. Code fences are
 /// only escaped in the fenced format, where they delimit turns; in the headings format they are harmless.
 /// </para>
 /// </remarks>
 internal static class TurnEscaper
 {
-    private static readonly string[] s_headingWords = ["Query", "Answer", "User", "Assistant", "System", "Instruction"];
+    private static readonly string[] s_headingWords = ["Query", "Answer", "User", "Assistant", "System", "Instruction", "Tool"];
+
+    // Prefixes of the markers without '>' so that variants a lenient reader might accept are escaped too.
+    private const string OpenMarkerStart = "<tool_call";
+    private const string CloseMarkerStart = "</tool_call";
 
     /// <summary>Returns <paramref name="text"/> with every structural line prefixed by one space.</summary>
     /// <param name="text">The message text.</param>
@@ -81,7 +88,7 @@ internal static class TurnEscaper
         return builder.ToString();
     }
 
-    /// <summary>Returns whether a line would be read as a heading or (when <paramref name="fences"/>) a fence.</summary>
+    /// <summary>Returns whether a line would be read as a heading, a tool-call marker or (when <paramref name="fences"/>) a fence.</summary>
     /// <param name="line">The line, possibly including its terminating <c>\n</c>.</param>
     /// <param name="fences">Whether lines starting with <c>```</c> are structural.</param>
     /// <returns><see langword="true"/> when the line must be escaped.</returns>
@@ -95,6 +102,11 @@ internal static class TurnEscaper
 
         var rest = line[i..];
         if (fences && rest.StartsWith("```", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (rest.StartsWith(OpenMarkerStart, StringComparison.OrdinalIgnoreCase) || rest.StartsWith(CloseMarkerStart, StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }

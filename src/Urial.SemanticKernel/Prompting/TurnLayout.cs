@@ -10,6 +10,26 @@ namespace Urial.SemanticKernel;
 /// </remarks>
 internal abstract class TurnLayout
 {
+    private readonly Lazy<string> _toolDemo;
+
+    /// <summary>Initializes the layout.</summary>
+    protected TurnLayout()
+    {
+        _toolDemo = new Lazy<string>(() =>
+        {
+            var builder = new StringBuilder();
+            foreach (var turn in ToolSection.DemoTurns)
+            {
+                AppendTurn(builder, turn);
+            }
+
+            return builder.ToString();
+        });
+    }
+
+    /// <summary>Gets the constant demonstration of the call format, written right after the constant URIAL text when tools are offered.</summary>
+    public string ToolDemo => _toolDemo.Value;
+
     /// <summary>Gets the format this layout writes.</summary>
     public abstract UrialTurnFormat Format { get; }
 
@@ -54,10 +74,36 @@ internal abstract class TurnLayout
     /// <summary>Appends one complete turn.</summary>
     /// <param name="builder">The prompt being built.</param>
     /// <param name="turn">The turn to write.</param>
+    /// <remarks>
+    /// An answer with calls is its text and <c>\n</c> (when the text is not empty), then the calls in
+    /// <see cref="ToolCallSyntax"/>; a result is its header line, then <c>\n</c> and the text (when not empty).
+    /// </remarks>
     public void AppendTurn(StringBuilder builder, PromptTurn turn)
     {
         builder.Append(Prefix(turn.Kind));
-        builder.Append(Normalize(TurnEscaper.Escape(turn.Text, EscapesFences)));
+        var text = Normalize(TurnEscaper.Escape(turn.Text, EscapesFences));
+        if (turn.Kind == PromptTurnKind.Assistant && turn.Calls.Count > 0)
+        {
+            if (text.Length > 0)
+            {
+                builder.Append(text).Append('\n');
+            }
+
+            ToolCallSyntax.AppendCalls(builder, turn.Calls);
+        }
+        else if (turn.Kind == PromptTurnKind.ToolResult)
+        {
+            builder.Append(ToolCallSyntax.FormatResultHeader(turn.CallId ?? string.Empty, turn.ToolName));
+            if (text.Length > 0)
+            {
+                builder.Append('\n').Append(text);
+            }
+        }
+        else
+        {
+            builder.Append(text);
+        }
+
         builder.Append(Suffix);
     }
 
@@ -97,7 +143,7 @@ internal abstract class TurnLayout
                 throw Invalid($"the turn starting at offset {position} is not normalized");
             }
 
-            turns.Add(new PromptTurn(kind, TurnEscaper.Unescape(body, EscapesFences)));
+            turns.Add(ReadBody(kind, body));
             position = bodyEnd + Suffix.Length;
         }
 
@@ -122,9 +168,41 @@ internal abstract class TurnLayout
     protected static IReadOnlyList<string> BuildStopSequences(string[] separators, string[] headings) =>
         headings.SelectMany(heading => separators.Select(separator => separator + heading)).ToArray().AsReadOnly();
 
+    // Reverses the body composition of AppendTurn. Escaped text never has a marker line at column zero, so the
+    // first such line starts the calls.
+    private PromptTurn ReadBody(PromptTurnKind kind, string body)
+    {
+        switch (kind)
+        {
+            case PromptTurnKind.Assistant:
+                var callsStart = body.StartsWith(ToolCallSyntax.Open + "\n", StringComparison.Ordinal)
+                    ? 0
+                    : body.IndexOf("\n" + ToolCallSyntax.Open + "\n", StringComparison.Ordinal);
+                if (callsStart < 0)
+                {
+                    break;
+                }
+
+                var calls = ToolCallSyntax.ParseCalls(body[(callsStart == 0 ? 0 : callsStart + 1)..]);
+                return new PromptTurn(kind, TurnEscaper.Unescape(body[..callsStart], EscapesFences)) { Calls = calls };
+            case PromptTurnKind.ToolResult:
+                var newline = body.IndexOf('\n', StringComparison.Ordinal);
+                var callId = ToolCallSyntax.ParseResultHeader(newline < 0 ? body : body[..newline]);
+                var text = newline < 0 ? string.Empty : body[(newline + 1)..];
+                if (text.Length == 0 && newline >= 0)
+                {
+                    throw Invalid("a tool result has an empty text after its header");
+                }
+
+                return new PromptTurn(kind, TurnEscaper.Unescape(text, EscapesFences)) { CallId = callId };
+        }
+
+        return new PromptTurn(kind, TurnEscaper.Unescape(body, EscapesFences));
+    }
+
     private PromptTurnKind? MatchPrefix(string rendered, int position)
     {
-        foreach (var kind in (ReadOnlySpan<PromptTurnKind>)[PromptTurnKind.User, PromptTurnKind.Assistant, PromptTurnKind.System])
+        foreach (var kind in (ReadOnlySpan<PromptTurnKind>)[PromptTurnKind.User, PromptTurnKind.Assistant, PromptTurnKind.System, PromptTurnKind.ToolResult, PromptTurnKind.Tools])
         {
             var prefix = Prefix(kind);
             if (rendered.Length - position >= prefix.Length && string.CompareOrdinal(rendered, position, prefix, 0, prefix.Length) == 0)

@@ -88,32 +88,40 @@ public sealed class UrialPrompt
     }
 
     /// <summary>Renders a conversation after the constant text, ending with the opened assistant turn the model continues.</summary>
-    /// <param name="messages">The conversation; system, user and assistant messages are rendered in order, other roles are skipped for now.</param>
+    /// <param name="messages">The conversation; system, user and assistant messages are rendered in order, other roles and function calls are skipped.</param>
     /// <returns>The complete prompt text.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="messages"/> contains no user message, or a <see langword="null"/> message.</exception>
     public string Render(IEnumerable<ChatMessage> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var turns = PromptTurnConverter.ToTurns(messages);
-        if (!turns.Exists(turn => turn.Kind == PromptTurnKind.User))
-        {
-            throw new ArgumentException("The conversation needs at least one user message.", nameof(messages));
-        }
-
-        var builder = new StringBuilder(Text, Text.Length + 256);
-        foreach (var turn in turns)
-        {
-            _layout.AppendTurn(builder, turn);
-        }
-
-        _layout.AppendAnswerOpening(builder);
-        return builder.ToString();
+        return Render(PromptTurnConverter.ToTurns(messages), tools: null, nameof(messages));
     }
 
-    /// <summary>Reads back the messages that <see cref="Render"/> wrote after the constant text.</summary>
-    /// <param name="renderedPrompt">A prompt produced by <see cref="Render"/> of this prompt.</param>
-    /// <returns>The messages with their roles and original texts (in the headings format, with leading and trailing newlines trimmed, as rendered).</returns>
+    /// <summary>Renders a conversation with its tool calls and results, and the tools the model may call.</summary>
+    /// <param name="messages">The conversation; assistant messages with <see cref="FunctionCallContent"/> render their text and then their calls, tool messages render one <c># Tool result:</c> turn per <see cref="FunctionResultContent"/>.</param>
+    /// <param name="tools">The tools offered; when it has functions and its mode is not <see cref="ChatToolMode.None"/>, the constant call demonstration (<see cref="TurnLayout.ToolDemo"/>) and a <c># Tools:</c> turn are rendered after the constant text and before the conversation.</param>
+    /// <param name="maxToolResultLength">The maximum number of characters of a tool result; longer results are cut and end with a line <c>[truncated: N more characters]</c>.</param>
+    /// <returns>The complete prompt text; for a conversation without tool contents and without rendered tools, the same as <see cref="Render(IEnumerable{ChatMessage})"/>.</returns>
+    /// <remarks>Tool names, descriptions and schemas are trusted configuration; they are escaped like message text all the same.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxToolResultLength"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="messages"/> contains no user message, or a <see langword="null"/> message, or a call that cannot be written as JSON.</exception>
+    internal string Render(IEnumerable<ChatMessage> messages, PromptTools? tools, int maxToolResultLength = PromptTools.DefaultMaxResultLength)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxToolResultLength);
+        return Render(PromptTurnConverter.ToTurns(messages, toolTurns: true, maxToolResultLength), tools, nameof(messages));
+    }
+
+    /// <summary>Reads back the messages that <see cref="Render(IEnumerable{ChatMessage})"/> or the tools overload wrote after the constant text.</summary>
+    /// <param name="renderedPrompt">A prompt produced by rendering with this prompt.</param>
+    /// <returns>
+    /// The messages with their roles and original texts (in the headings format, with leading and trailing newlines trimmed, as rendered);
+    /// assistant messages with calls hold their text (when not empty) and <see cref="FunctionCallContent"/>s with ids, names and arguments
+    /// (values as <see cref="System.Text.Json.JsonElement"/>); consecutive results form one tool message of <see cref="FunctionResultContent"/>s
+    /// whose results are the rendered strings. The call demonstration and the tool list are skipped.
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="renderedPrompt"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidDataException"><paramref name="renderedPrompt"/> is not a rendering of this prompt.</exception>
     public IReadOnlyList<ChatMessage> Parse(string renderedPrompt)
@@ -124,7 +132,46 @@ public sealed class UrialPrompt
             throw new InvalidDataException($"The text does not start with the constant text of the URIAL prompt '{Name}'.");
         }
 
-        return _layout.ParseTurns(renderedPrompt, Text.Length).Select(PromptTurnConverter.ToMessage).ToArray();
+        var demo = _layout.ToolDemo;
+        var withTools = renderedPrompt.Length - Text.Length >= demo.Length && string.CompareOrdinal(renderedPrompt, Text.Length, demo, 0, demo.Length) == 0;
+        var turns = _layout.ParseTurns(renderedPrompt, withTools ? Text.Length + demo.Length : Text.Length);
+        if (withTools && (turns.Count == 0 || turns[0].Kind != PromptTurnKind.Tools))
+        {
+            throw new InvalidDataException("The text is not a rendering of this URIAL prompt: the call demonstration is not followed by the tool list.");
+        }
+
+        var conversation = withTools ? turns.Skip(1) : turns;
+        if (conversation.Any(turn => turn.Kind == PromptTurnKind.Tools))
+        {
+            throw new InvalidDataException("The text is not a rendering of this URIAL prompt: a tool list is inside the conversation.");
+        }
+
+        return PromptTurnConverter.ToMessages(conversation);
+    }
+
+    private string Render(List<PromptTurn> turns, PromptTools? tools, string paramName)
+    {
+        if (!turns.Exists(turn => turn.Kind == PromptTurnKind.User))
+        {
+            throw new ArgumentException("The conversation needs at least one user message.", paramName);
+        }
+
+        var builder = new StringBuilder(Text, Text.Length + 256);
+        if (tools is { IsRendered: true })
+        {
+            // After the constant text, never before: the engine caches the constant text's evaluation, and the
+            // demonstration is constant too, so only the tool list and the conversation differ between requests.
+            builder.Append(_layout.ToolDemo);
+            _layout.AppendTurn(builder, new PromptTurn(PromptTurnKind.Tools, ToolSection.Describe(tools.Functions)));
+        }
+
+        foreach (var turn in turns)
+        {
+            _layout.AppendTurn(builder, turn);
+        }
+
+        _layout.AppendAnswerOpening(builder);
+        return builder.ToString();
     }
 
     private static UrialPrompt Create(string text, string name, string source)

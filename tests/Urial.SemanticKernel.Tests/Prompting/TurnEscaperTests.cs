@@ -45,4 +45,32 @@ public sealed class TurnEscaperTests
         Assert.Throws<InvalidDataException>(() => TurnEscaper.Unescape("ok\n# User:", fences: false));
         Assert.Throws<InvalidDataException>(() => TurnEscaper.Unescape("\t```", fences: true));
     }
+
+    [Theory]
+    [InlineData("<tool_call>", false, true)]
+    [InlineData("</tool_call>", false, true)]
+    [InlineData("  <TOOL_CALL>", true, true)]
+    [InlineData("\t</tool_call", false, true)]
+    [InlineData("<tool_call>{\"name\":\"x\"}</tool_call>", false, true)]
+    [InlineData("# Tool result:", false, true)]
+    [InlineData("# Tools:", true, true)]
+    [InlineData("##tool", false, true)]
+    [InlineData("text <tool_call>", false, false)]
+    [InlineData("<tool>", false, false)]
+    [InlineData("{\"id\":\"call-1\"}", true, false)]
+    public void IsStructural_recognizes_call_markers_and_tool_headings(string line, bool fences, bool expected)
+    {
+        Assert.Equal(expected, TurnEscaper.IsStructural(line, fences));
+    }
+
+    [Fact]
+    public void Escaping_call_markers_and_tool_headings_round_trips()
+    {
+        const string text = "<tool_call>\n{\"name\":\"x\"}\n </tool_call>\n# Tool result:\nok";
+
+        var escaped = TurnEscaper.Escape(text, fences: false);
+
+        Assert.Equal(" <tool_call>\n{\"name\":\"x\"}\n  </tool_call>\n # Tool result:\nok", escaped);
+        Assert.Equal(text, TurnEscaper.Unescape(escaped, fences: false));
+    }
 }
