@@ -22,7 +22,7 @@ internal static class ChatOptionsTranslator
     /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key bounding every JSON array of a structured answer.</summary>
     public const string JsonMaxItemsKey = "json_max_items";
 
-    public static GenerationRequest ToRequest(string prompt, ChatOptions? options, IEnumerable<string> promptStopSequences)
+    public static GenerationRequest ToRequest(string prompt, ChatOptions? options, IEnumerable<string> promptStopSequences, PromptTools? tools = null)
     {
         var sampling = SamplingParameters.Default;
         if (options is not null)
@@ -46,7 +46,7 @@ internal static class ChatOptionsTranslator
             Sampling = sampling,
             MaxOutputTokens = options?.MaxOutputTokens,
             StopSequences = [.. promptStopSequences, .. options?.StopSequences ?? []],
-            Grammar = options is null ? null : ResponseGrammar(options.ResponseFormat, JsonLimits(options)),
+            Grammar = options is null ? null : ToolCallGrammar.For(tools, options, JsonLimits(options)) ?? ResponseGrammar(options.ResponseFormat, JsonLimits(options)),
         };
         request.Validate();
         return request;

@@ -20,9 +20,19 @@ internal static class JsonSchemaKeywords
         "writeOnly", "contentEncoding", "contentMediaType",
     };
 
+    /// <summary>Keywords that constrain values but have no grammar translation: a schema using them is rejected, never silently loosened.</summary>
+    public static readonly HashSet<string> Rejected = new(StringComparer.Ordinal)
+    {
+        "pattern", "patternProperties", "not", "if", "then", "else", "prefixItems", "uniqueItems", "contains",
+        "minContains", "maxContains", "multipleOf", "minProperties", "maxProperties", "propertyNames",
+        "dependentRequired", "dependentSchemas", "dependencies", "unevaluatedItems", "unevaluatedProperties",
+        "additionalItems", "$dynamicRef", "$recursiveRef",
+    };
+
     /// <summary>
-    /// Throws <see cref="NotSupportedException"/> for the first keyword of <paramref name="schema"/> that is neither
-    /// handled nor an annotation. <c>uniqueItems: false</c> is accepted (it is the default); <c>pattern</c> is
+    /// Throws <see cref="NotSupportedException"/> for the first keyword of <paramref name="schema"/> that constrains
+    /// values without a grammar translation. Keywords outside the JSON Schema vocabulary (Semantic Kernel writes a
+    /// function's description as <c>condition</c>) are annotations by the specification and ignored. <c>uniqueItems: false</c> is accepted (it is the default); <c>pattern</c> is
     /// accepted only when <paramref name="patternIsIrrelevant"/> (the converter drops the string branch).
     /// </summary>
     public static void RejectUnsupported(JsonElement schema, string path, bool patternIsIrrelevant)
@@ -30,7 +40,7 @@ internal static class JsonSchemaKeywords
         foreach (var property in schema.EnumerateObject())
         {
             var name = property.Name;
-            if (Handled.Contains(name) || Annotations.Contains(name))
+            if (!Rejected.Contains(name))
             {
                 continue;
             }
@@ -60,5 +70,5 @@ internal static class JsonSchemaKeywords
     /// <summary>Whether a schema accepts everything (<c>true</c> or <c>{}</c>, annotations allowed).</summary>
     public static bool IsTriviallyTrue(JsonElement schema) =>
         schema.ValueKind == JsonValueKind.True
-        || (schema.ValueKind == JsonValueKind.Object && schema.EnumerateObject().All(p => Annotations.Contains(p.Name)));
+        || (schema.ValueKind == JsonValueKind.Object && schema.EnumerateObject().All(p => !Handled.Contains(p.Name) && !Rejected.Contains(p.Name)));
 }
