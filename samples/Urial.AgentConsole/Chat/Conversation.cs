@@ -44,13 +44,19 @@ internal sealed class Conversation(IAssistant assistant, UrialPrompt prompt)
     }
 
     /// <summary>Renders the prompt the model completed for the last answer (or would complete next, before any question).</summary>
-    /// <returns>The exact text after which the model generated.</returns>
+    /// <returns>The exact text after which the model generated; before any question, the constant URIAL prefix.</returns>
     /// <remarks>
     /// This is <see cref="UrialPrompt.Render"/> over the text of the conversation, which is what the chat client does;
     /// tool definitions and tool calls, once the library renders them, are not reproduced here.
     /// </remarks>
     public string RenderLastPrompt()
     {
+        if (_transcript.Count == 0)
+        {
+            // The prompt needs a user turn to end in an open answer; before one there is only the constant prefix.
+            return prompt.Text;
+        }
+
         var seen = _transcript.Count > 0 && _transcript[^1].Role == ChatRole.Assistant ? _transcript.Take(_transcript.Count - 1) : _transcript;
         return prompt.Render(seen);
     }

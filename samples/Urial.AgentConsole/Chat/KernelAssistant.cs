@@ -45,8 +45,13 @@ internal sealed class KernelAssistant(Kernel kernel, int maxTokens) : IAssistant
         return Task.CompletedTask;
     }
 
-    // The bridge keeps the Microsoft.Extensions.AI update as the inner content, and may also copy usage into the metadata.
+    // SK's IChatClient bridge puts the final update's UsageContent (not UsageDetails) in Metadata["Usage"];
+    // accept either shape, and the raw update if a future bridge keeps it as inner content.
     private static MeaiUsageDetails? UsageOf(StreamingChatMessageContent update) =>
-        (update.InnerContent as MeaiChatResponseUpdate)?.Contents.OfType<MeaiUsageContent>().FirstOrDefault()?.Details
-        ?? (update.Metadata?.TryGetValue("Usage", out var usage) == true ? usage as MeaiUsageDetails : null);
+        (update.Metadata?.TryGetValue("Usage", out var usage) == true ? usage : null) switch
+        {
+            MeaiUsageContent content => content.Details,
+            MeaiUsageDetails details => details,
+            _ => (update.InnerContent as MeaiChatResponseUpdate)?.Contents.OfType<MeaiUsageContent>().FirstOrDefault()?.Details,
+        };
 }
