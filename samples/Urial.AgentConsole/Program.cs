@@ -85,7 +85,7 @@ internal static class Program
             await stderr.WriteLineAsync("error: " + e.Message);
             return 1;
         }
-        catch (Exception e) when (e is ArgumentException or IOException or FormatException or InvalidOperationException or UrialContextLengthExceededException or LLama.Exceptions.RuntimeError)
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException or InvalidOperationException or UrialContextLengthExceededException or LLama.Exceptions.RuntimeError)
         {
             // A model that fails to load or a prompt that does not parse: the message is useful, the stack trace is not.
             await stderr.WriteLineAsync($"error: {e.Message}");

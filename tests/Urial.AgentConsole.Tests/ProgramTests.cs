@@ -78,6 +78,30 @@ public sealed class ProgramTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_that_is_not_gguf_exits_1_with_the_library_message_not_a_crash()
+    {
+        var notAModel = _temp.File("page.gguf");
+        await File.WriteAllTextAsync(notAModel, "<html>not a model</html>", TestContext.Current.CancellationToken);
+
+        var run = await ConsoleRun.StartAsync(Environment(), "--model", notAModel, "--ask", "Hello?");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("not a GGUF file", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_prompt_file_without_turns_exits_1_saying_what_it_needs()
+    {
+        var prompt = _temp.File("prompt.txt");
+        await File.WriteAllTextAsync(prompt, "Just a preamble.", TestContext.Current.CancellationToken);
+
+        var run = await ConsoleRun.StartAsync(Environment(), "--model", TestModel.Path, "--prompt", prompt, "--ask", "Hello?");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("# Query:", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_option_exits_1_with_the_usage()
     {
         var run = await ConsoleRun.StartAsync(Environment(), "--frobnicate");
