@@ -48,7 +48,42 @@ internal sealed class RawRunner : IDisposable
 
     /// <summary>(b) Tokenize the whole prompt, fork the root, prompt the tokens after the common prefix, infer, sample greedily.</summary>
     /// <returns>Seconds to the first token.</returns>
-    public double TimeToFirstTokenForked(string prompt)
+    public double TimeToFirstTokenForked(string prompt) => OnOwnThread(() => TimeToFirstTokenForkedCore(prompt));
+
+    /// <summary>(c)/(d) Evaluate the whole prompt in a fresh sequence (what a stateless executor does), then sample one token.</summary>
+    public double TimeToFirstTokenFresh(string prompt) => OnOwnThread(() => TimeToFirstTokenFreshCore(prompt));
+
+    /// <summary>Generates up to <paramref name="maxTokens"/> greedy tokens after the cached prefix (ending early at end of generation, as the engine does).</summary>
+    /// <returns>The token count, the total seconds and the seconds from the first token to the last.</returns>
+    public (int Tokens, double Seconds, double DecodeSeconds) Generate(string prompt, int maxTokens) => OnOwnThread(() => GenerateCore(prompt, maxTokens));
+
+    /// <summary>
+    /// Runs a measurement on a dedicated thread, as the engine runs its loop: the benchmark's caller is a thread-pool
+    /// thread, and blocking it on Infer (which itself hops to the pool) would measure pool starvation, not the loop.
+    /// Thread creation happens before the stopwatch starts.
+    /// </summary>
+    private static T OnOwnThread<T>(Func<T> measure)
+    {
+        T result = default!;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = measure();
+            }
+            catch (Exception ex)
+            {
+                error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+            }
+        }) { IsBackground = true, Name = "raw baseline loop" };
+        thread.Start();
+        thread.Join();
+        error?.Throw();
+        return result;
+    }
+
+    private double TimeToFirstTokenForkedCore(string prompt)
     {
         var started = Stopwatch.GetTimestamp();
         var tokens = Tokenize(prompt);
@@ -60,8 +95,7 @@ internal sealed class RawRunner : IDisposable
         return Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
-    /// <summary>(c)/(d) Evaluate the whole prompt in a fresh sequence (what a stateless executor does), then sample one token.</summary>
-    public double TimeToFirstTokenFresh(string prompt)
+    private double TimeToFirstTokenFreshCore(string prompt)
     {
         var started = Stopwatch.GetTimestamp();
         var tokens = Tokenize(prompt);
@@ -72,9 +106,7 @@ internal sealed class RawRunner : IDisposable
         return Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
-    /// <summary>Generates up to <paramref name="maxTokens"/> greedy tokens after the cached prefix (ending early at end of generation, as the engine does).</summary>
-    /// <returns>The token count, the total seconds and the seconds from the first token to the last.</returns>
-    public (int Tokens, double Seconds, double DecodeSeconds) Generate(string prompt, int maxTokens)
+    private (int Tokens, double Seconds, double DecodeSeconds) GenerateCore(string prompt, int maxTokens)
     {
         var started = Stopwatch.GetTimestamp();
         var tokens = Tokenize(prompt);

@@ -38,8 +38,8 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
         report.Row("memory", "+ raw baseline runner (second copy of everything)", Memory.MiB(afterRaw), "+" + Memory.MiB(afterRaw - afterEngine));
 
         var outputTokens = args.Quick ? 32 : 64;
-        // 16 twice: the second run shows whether the first one's growth is retained per session or a one-time high-water mark.
-        foreach (var sessions in new[] { 1, 16, 16 })
+        // 16 three times: later rounds show whether the first one's growth is retained per session or a one-time high-water mark.
+        foreach (var sessions in new[] { 1, 16, 16, 16 })
         {
             var before = Memory.WorkingSet();
             var peakDuring = 0L;
@@ -95,13 +95,30 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
 
         for (var rep = 0; rep < args.Reps; rep++)
         {
-            ours.Add(await EngineFirstTokenAsync(prompt));
-            forked.Add(raw.TimeToFirstTokenForked(prompt));
+            if (rep % 2 == 0)
+            {
+                ours.Add(await EngineFirstTokenAsync(prompt));
+                forked.Add(raw.TimeToFirstTokenForked(prompt));
+            }
+            else
+            {
+                forked.Add(raw.TimeToFirstTokenForked(prompt));
+                ours.Add(await EngineFirstTokenAsync(prompt));
+            }
+
             noPrefix.Add(raw.TimeToFirstTokenFresh(Question(0)));
             if (rep < naiveReps)
             {
                 naive.Add(raw.TimeToFirstTokenFresh(prompt));
             }
+        }
+
+        var tokenize = new List<double>();
+        for (var rep = 0; rep < args.Reps; rep++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            _ = raw.Tokenize(prompt);
+            tokenize.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
         var ms = (List<double> s) => s.Select(x => x * 1000).ToArray();
@@ -110,6 +127,7 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
         report.Row("1 TTFT", $"(a) ours: UrialEngine.GenerateAsync, cached prefix ({promptTokens} prompt tokens, {promptTokens - engine.CachedPrefixTokenCount} beyond prefix)", Stats.Describe(ms(ours)) + " ms");
         report.Row("1 TTFT", "(b) raw BatchedExecutor: fork root, prompt remainder, infer, greedy sample", Stats.Describe(ms(forked)) + " ms", "ours/raw " + Report.F(oursRaw), "≤ 1.1", Report.Verdict(oursRaw <= 1.1, oursRaw, 1.1, atMost: true));
         report.Row("1 TTFT", $"(c) naive: re-evaluate all {promptTokens} tokens in a fresh sequence ({naive.Count} reps)", Stats.Describe(ms(naive), "F0") + " ms", "naive/ours " + Report.F(naiveOurs, "F0"), "≥ 20", Report.Verdict(naiveOurs >= 20, naiveOurs, 20, atMost: false));
+        report.Row("1 TTFT", $"part of (a) and (b): tokenizing the whole {promptTokens}-token prompt", Stats.Describe(tokenize) + " ms", "tokenize/ours " + Report.F(Stats.Median(tokenize) / Stats.Median(ms(ours))));
         report.Row("1 TTFT", $"(d) bare question, no URIAL prefix ({bare} tokens)", Stats.Describe(ms(noPrefix)) + " ms", "ours/bare " + Report.F(Stats.PairedRatio(ours, noPrefix)));
     }
 
@@ -195,6 +213,24 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
             }
         }
 
+        // Diagnostic: the same c=8 comparison on an engine with no cached prefix and bare questions, so that
+        // attention spans a few hundred cells instead of the ~2.8k-cell prefix.
+        var bareSequential = new List<double>();
+        var bareParallel = new List<double>();
+        await using (var bareEngine = new UrialEngine(new UrialEngineOptions { ModelPath = args.ModelPath, ContextSize = 4096, BatchSize = 512, MaxConcurrentRequests = 16, Threads = args.Threads ?? Environment.ProcessorCount }))
+        {
+            await bareEngine.WarmUpAsync();
+            await RunRequestsAsync(bareEngine, 8, outputTokens, concurrent: true, bare: true);
+            for (var rep = 0; rep < reps; rep++)
+            {
+                var s = await RunRequestsAsync(bareEngine, 8, outputTokens, concurrent: rep % 2 == 1, bare: true);
+                var p = await RunRequestsAsync(bareEngine, 8, outputTokens, concurrent: rep % 2 == 0, bare: true);
+                (s, p) = rep % 2 == 0 ? (s, p) : (p, s);
+                bareSequential.Add(s.Tokens / s.Seconds);
+                bareParallel.Add(p.Tokens / p.Seconds);
+            }
+        }
+
         foreach (var c in levels)
         {
             var ratio = Stats.PairedRatio(parallel[c], sequential[c]);
@@ -206,6 +242,12 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
                 c == 8 ? "≥ 1.5" : string.Empty,
                 c == 8 ? Report.Verdict(ratio >= 1.5, ratio, 1.5, atMost: false) : string.Empty);
         }
+
+        report.Row(
+            "3 concurrency",
+            $"diagnostic: c=8 on an engine with no cached prefix, bare questions (~20 prompt tokens)",
+            $"{Stats.Describe(bareParallel, "F0")} vs {Stats.Describe(bareSequential, "F0")} tok/s",
+            $"concurrent/sequential {Report.F(Stats.PairedRatio(bareParallel, bareSequential))}");
     }
 
     public async Task OverheadAsync()
@@ -219,15 +261,30 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
         var (skTokens, _) = await SemanticKernelAsync(history, settings);
         var (rawTokens, _, _) = raw.Generate(prompt, skTokens);
         var sk = new List<double>();
+        var direct = new List<double>();
         var baseline = new List<double>();
         var baselineDecode = new List<double>();
         var mismatches = 0;
+        await EngineGenerateAsync(prompt, skTokens);
         for (var rep = 0; rep < args.Reps; rep++)
         {
-            var (n, seconds) = await SemanticKernelAsync(history, settings);
-            var r = raw.Generate(prompt, skTokens);
-            mismatches += n == r.Tokens ? 0 : 1;
+            // Rotate the order each repetition so that no variant always runs right after another.
+            (int Tokens, double Seconds) k = default, e = default;
+            (int Tokens, double Seconds, double DecodeSeconds) r = default;
+            for (var slot = 0; slot < 3; slot++)
+            {
+                switch ((slot + rep) % 3)
+                {
+                    case 0: k = await SemanticKernelAsync(history, settings); break;
+                    case 1: e = await EngineGenerateAsync(prompt, skTokens); break;
+                    default: r = raw.Generate(prompt, skTokens); break;
+                }
+            }
+
+            var (n, seconds) = k;
+            mismatches += n == r.Tokens && e.Tokens == r.Tokens ? 0 : 1;
             sk.Add(n / seconds);
+            direct.Add(e.Tokens / e.Seconds);
             baseline.Add(r.Tokens / r.Seconds);
             baselineDecode.Add((r.Tokens - 1) / r.DecodeSeconds);
         }
@@ -240,6 +297,7 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
             $"SK/raw {Report.F(ratio)}",
             "≥ 0.9",
             Report.Verdict(ratio >= 0.9, ratio, 0.9, atMost: false));
+        report.Row("4 overhead", "UrialEngine.GenerateAsync directly (no chat client, no SK, no stop sequences), same prompt and tokens", Stats.Describe(direct, "F0") + " tok/s", $"engine/raw {Report.F(Stats.PairedRatio(direct, baseline))}; SK/engine {Report.F(Stats.PairedRatio(sk, direct))}");
         report.Row("4 overhead", "raw loop decode only (first token to last)", Stats.Describe(baselineDecode, "F0") + " tok/s");
         if (skTokens < maxTokens)
         {
@@ -306,12 +364,27 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
         return first;
     }
 
-    private async Task<(int Tokens, double Seconds)> RunRequestsAsync(int count, int outputTokens, bool concurrent)
+    private async Task<(int Tokens, double Seconds)> EngineGenerateAsync(string prompt, int maxTokens)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var tokens = 0;
+        await foreach (var update in engine.GenerateAsync(new GenerationRequest(prompt) { MaxOutputTokens = maxTokens, Sampling = s_greedy }))
+        {
+            tokens = update.Usage?.OutputTokens ?? tokens;
+        }
+
+        return (tokens, Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private Task<(int Tokens, double Seconds)> RunRequestsAsync(int count, int outputTokens, bool concurrent) =>
+        RunRequestsAsync(engine, count, outputTokens, concurrent, bare: false);
+
+    private async Task<(int Tokens, double Seconds)> RunRequestsAsync(UrialEngine target, int count, int outputTokens, bool concurrent, bool bare)
     {
         async Task<int> OneAsync(int i)
         {
             var tokens = 0;
-            await foreach (var update in engine.GenerateAsync(new GenerationRequest(SingleTurn(i)) { MaxOutputTokens = outputTokens, Sampling = s_greedy }))
+            await foreach (var update in target.GenerateAsync(new GenerationRequest(bare ? Question(i) : SingleTurn(i)) { MaxOutputTokens = outputTokens, Sampling = s_greedy }))
             {
                 tokens = update.Usage?.OutputTokens ?? tokens;
             }
