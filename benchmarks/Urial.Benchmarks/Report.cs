@@ -32,7 +32,8 @@ internal sealed class Report
         builder.AppendLine(header).AppendLine();
         builder.AppendLine("| section | measurement | median [p25–p75] | ratio (median of paired ratios) | target | verdict |");
         builder.AppendLine("|---|---|---|---|---|---|");
-        foreach (var row in _rows)
+        // Sections are numbered; a stable sort keeps each section's rows in the order they were measured.
+        foreach (var row in _rows.OrderBy(r => r[0], StringComparer.Ordinal))
         {
             builder.AppendLine("| " + string.Join(" | ", row) + " |");
         }

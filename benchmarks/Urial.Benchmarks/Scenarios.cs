@@ -33,9 +33,9 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
 
     public async Task MemoryAsync(long beforeLoad, long afterEngine, long afterRaw)
     {
-        report.Row("memory", "working set before loading", Memory.MiB(beforeLoad));
-        report.Row("memory", "+ engine (weights, 8192-cell KV cache, prefix evaluated)", Memory.MiB(afterEngine), "+" + Memory.MiB(afterEngine - beforeLoad));
-        report.Row("memory", "+ raw baseline runner (second copy of everything)", Memory.MiB(afterRaw), "+" + Memory.MiB(afterRaw - afterEngine));
+        report.Row("5 memory", "working set before loading", Memory.MiB(beforeLoad));
+        report.Row("5 memory", "+ engine (weights, 8192-cell KV cache, prefix evaluated)", Memory.MiB(afterEngine), "+" + Memory.MiB(afterEngine - beforeLoad));
+        report.Row("5 memory", "+ raw baseline runner (second copy of everything)", Memory.MiB(afterRaw), "+" + Memory.MiB(afterRaw - afterEngine));
 
         var outputTokens = args.Quick ? 32 : 64;
         // 16 three times: later rounds show whether the first one's growth is retained per session or a one-time high-water mark.
@@ -64,7 +64,7 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
             var after = Memory.WorkingSet();
             var cells = usages.Select(u => u.PromptTokens - u.CachedPromptTokens + u.OutputTokens).ToArray();
             report.Row(
-                "memory",
+                "5 memory",
                 $"{sessions} concurrent session(s), {outputTokens} output tokens each",
                 $"Δ resident after GC {Memory.MiB(after - before)}; mid-flight (no GC) {Memory.MiB(peakDuring - before)}",
                 $"{Memory.MiB((after - before) / sessions)} per session after GC",
@@ -221,6 +221,23 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
         {
             await bareEngine.WarmUpAsync();
             await RunRequestsAsync(bareEngine, 8, outputTokens, concurrent: true, bare: true);
+
+            // The bare question's first token on an empty cache vs in the raw executor, whose unified cache holds the
+            // prefix: the same tokens, but there attention spans the 2.7k masked prefix cells too.
+            var emptyCache = new List<double>();
+            var besidePrefix = new List<double>();
+            await EngineFirstTokenAsync(bareEngine, Question(0));
+            for (var rep = 0; rep < args.Reps; rep++)
+            {
+                emptyCache.Add(await EngineFirstTokenAsync(bareEngine, Question(0)) * 1000);
+                besidePrefix.Add(raw.TimeToFirstTokenFresh(Question(0)) * 1000);
+            }
+
+            report.Row(
+                "1 TTFT",
+                "diagnostic: bare question on an engine with an empty cache vs (d), which shares a cache holding the prefix",
+                $"{Stats.Describe(emptyCache)} vs {Stats.Describe(besidePrefix)} ms",
+                $"(d)/empty {Report.F(Stats.PairedRatio(besidePrefix, emptyCache))}");
             for (var rep = 0; rep < reps; rep++)
             {
                 var s = await RunRequestsAsync(bareEngine, 8, outputTokens, concurrent: rep % 2 == 1, bare: true);
@@ -349,11 +366,13 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
     }
 
     /// <summary>Seconds until the engine delivers its first update for a one-token request (the update that carries that token).</summary>
-    private async Task<double> EngineFirstTokenAsync(string prompt)
+    private Task<double> EngineFirstTokenAsync(string prompt) => EngineFirstTokenAsync(engine, prompt);
+
+    private static async Task<double> EngineFirstTokenAsync(UrialEngine target, string prompt)
     {
         var started = Stopwatch.GetTimestamp();
         var first = 0.0;
-        await foreach (var update in engine.GenerateAsync(new GenerationRequest(prompt) { MaxOutputTokens = 1, Sampling = s_greedy }))
+        await foreach (var update in target.GenerateAsync(new GenerationRequest(prompt) { MaxOutputTokens = 1, Sampling = s_greedy }))
         {
             if (first == 0.0)
             {
