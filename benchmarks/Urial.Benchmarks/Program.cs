@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Urial.Benchmarks;
+using Urial.SemanticKernel;
+
+var options = BenchArgs.Parse(args);
+var threads = options.Threads ?? Environment.ProcessorCount;
+const int ContextSize = 8192;
+const int BatchSize = 512;
+const int MaxConcurrent = 16;
+
+Console.Error.WriteLine($"model {options.ModelPath}, reps {options.Reps}, threads {threads}, OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"}");
+var memoryBeforeLoad = Memory.WorkingSet();
+
+var services = new ServiceCollection();
+
+// UseLogging in the registered pipeline resolves ILoggerFactory as a required service: register a logger factory with no providers.
+services.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+services.AddUrialChatCompletion(o =>
+{
+    o.ModelPath = options.ModelPath;
+    o.ContextSize = ContextSize;
+    o.BatchSize = BatchSize;
+    o.MaxConcurrentRequests = MaxConcurrent;
+    o.Threads = threads;
+});
+await using var provider = services.BuildServiceProvider();
+var engine = (UrialEngine)provider.GetRequiredService<IUrialEngine>();
+var chatService = provider.GetRequiredService<IChatCompletionService>();
+var loadTimer = Stopwatch.StartNew();
+await engine.WarmUpAsync();
+var engineLoadSeconds = loadTimer.Elapsed.TotalSeconds;
+var memoryAfterEngine = Memory.WorkingSet();
+
+loadTimer.Restart();
+using var raw = new RawRunner(options.ModelPath, UrialPrompt.Default.Text, threads, ContextSize, BatchSize, MaxConcurrent + 1);
+var rawLoadSeconds = loadTimer.Elapsed.TotalSeconds;
+var memoryAfterRaw = Memory.WorkingSet();
+
+var report = new Report();
+report.Note($"Cached prefix: {engine.CachedPrefixTokenCount} tokens (UrialPrompt.Default with this model's tokenizer); context {ContextSize}, batch {BatchSize}, threads {threads}, MaxConcurrentRequests {MaxConcurrent}; engine load + prefix evaluation {Report.F(engineLoadSeconds)} s, raw load + prefix {Report.F(rawLoadSeconds)} s.");
+var scenarios = new Scenarios(options, engine, chatService, raw, report);
+
+if (options.Runs("memory"))
+{
+    await scenarios.MemoryAsync(memoryBeforeLoad, memoryAfterEngine, memoryAfterRaw);
+}
+
+if (options.Runs("ttft"))
+{
+    await scenarios.TimeToFirstTokenAsync();
+}
+
+if (options.Runs("multiturn"))
+{
+    await scenarios.MultiTurnAsync();
+}
+
+if (options.Runs("concurrency"))
+{
+    await scenarios.ConcurrencyAsync();
+}
+
+if (options.Runs("overhead"))
+{
+    await scenarios.OverheadAsync();
+}
+
+if (options.Runs("threads"))
+{
+    scenarios.Threads(ContextSize, BatchSize, MaxConcurrent + 1);
+}
+
+var header = $"Urial.SemanticKernel benchmarks — model `{Path.GetFileName(options.ModelPath)}`, {options.Reps} reps, threads {threads}, " +
+    $"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "unset"}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC";
+var markdown = report.ToMarkdown(header);
+if (options.OutFile is { } outFile)
+{
+    await File.WriteAllTextAsync(outFile, markdown);
+}
+
+Console.WriteLine(markdown);

@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Text;
+using LLama;
+using LLama.Batched;
+using LLama.Common;
+using LLama.Native;
+
+namespace Urial.Benchmarks;
+
+/// <summary>
+/// The baseline: a hand-written LLamaSharp <see cref="BatchedExecutor"/> loop doing the minimum work the engine does,
+/// with the same context parameters, and no channels, threads, stop matcher or detokenizer.
+/// </summary>
+internal sealed class RawRunner : IDisposable
+{
+    private readonly int _batchSize;
+    private readonly Conversation _root;
+
+    public RawRunner(string modelPath, string prefix, int threads, int contextSize, int batchSize, int seqMax)
+    {
+        _batchSize = batchSize;
+        var parameters = new ModelParams(modelPath)
+        {
+            ContextSize = (uint)contextSize,
+            BatchSize = (uint)batchSize,
+            UBatchSize = (uint)batchSize,
+            SeqMax = (uint)seqMax,
+            KVUnified = true,
+            Threads = threads,
+            BatchThreads = threads,
+            GpuLayerCount = 0,
+            FlashAttention = false,
+        };
+        Weights = LLamaWeights.LoadFromFile(parameters);
+        Executor = new BatchedExecutor(Weights, parameters);
+        PrefixTokens = Tokenize(prefix);
+        _root = Executor.Create();
+        PromptChunked(_root, PrefixTokens);
+    }
+
+    public LLamaWeights Weights { get; }
+
+    public BatchedExecutor Executor { get; }
+
+    public LLamaToken[] PrefixTokens { get; }
+
+    public LLamaToken[] Tokenize(string text) => Weights.Tokenize(text, add_bos: true, special: false, Encoding.UTF8);
+
+    /// <summary>(b) Tokenize the whole prompt, fork the root, prompt the tokens after the common prefix, infer, sample greedily.</summary>
+    /// <returns>Seconds to the first token.</returns>
+    public double TimeToFirstTokenForked(string prompt) => OnOwnThread(() => TimeToFirstTokenForkedCore(prompt));
+
+    /// <summary>(c)/(d) Evaluate the whole prompt in a fresh sequence (what a stateless executor does), then sample one token.</summary>
+    public double TimeToFirstTokenFresh(string prompt) => OnOwnThread(() => TimeToFirstTokenFreshCore(prompt));
+
+    /// <summary>Generates up to <paramref name="maxTokens"/> greedy tokens after the cached prefix (ending early at end of generation, as the engine does).</summary>
+    /// <returns>The token count, the total seconds and the seconds from the first token to the last.</returns>
+    public (int Tokens, double Seconds, double DecodeSeconds) Generate(string prompt, int maxTokens) => OnOwnThread(() => GenerateCore(prompt, maxTokens));
+
+    /// <summary>
+    /// Runs a measurement on a dedicated thread, as the engine runs its loop: the benchmark's caller is a thread-pool
+    /// thread, and blocking it on Infer (which itself hops to the pool) would measure pool starvation, not the loop.
+    /// Thread creation happens before the stopwatch starts.
+    /// </summary>
+    private static T OnOwnThread<T>(Func<T> measure)
+    {
+        T result = default!;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = measure();
+            }
+            catch (Exception ex)
+            {
+                error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+            }
+        }) { IsBackground = true, Name = "raw baseline loop" };
+        thread.Start();
+        thread.Join();
+        error?.Throw();
+        return result;
+    }
+
+    private double TimeToFirstTokenForkedCore(string prompt)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var tokens = Tokenize(prompt);
+        var reused = CommonPrefix(tokens);
+        using var conversation = Fork(reused);
+        using var sampler = Greedy();
+        PromptChunked(conversation, tokens.AsSpan(reused));
+        _ = conversation.Sample(sampler);
+        return Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    private double TimeToFirstTokenFreshCore(string prompt)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var tokens = Tokenize(prompt);
+        using var conversation = Executor.Create();
+        using var sampler = Greedy();
+        PromptChunked(conversation, tokens);
+        _ = conversation.Sample(sampler);
+        return Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    private (int Tokens, double Seconds, double DecodeSeconds) GenerateCore(string prompt, int maxTokens)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var tokens = Tokenize(prompt);
+        var reused = CommonPrefix(tokens);
+        using var conversation = Fork(reused);
+        using var sampler = Greedy();
+        PromptChunked(conversation, tokens.AsSpan(reused));
+        var count = 0;
+        long firstToken = 0;
+        while (true)
+        {
+            var token = conversation.Sample(sampler);
+            count++;
+            if (count == 1)
+            {
+                firstToken = Stopwatch.GetTimestamp();
+            }
+
+            if (token.IsEndOfGeneration(Weights.Vocab) || count >= maxTokens)
+            {
+                break;
+            }
+
+            conversation.Prompt(token);
+            Infer();
+        }
+
+        var ended = Stopwatch.GetTimestamp();
+        return (count, Stopwatch.GetElapsedTime(started, ended).TotalSeconds, Stopwatch.GetElapsedTime(firstToken, ended).TotalSeconds);
+    }
+
+    public void Dispose()
+    {
+        _root.Dispose();
+        Executor.Dispose();
+        Weights.Dispose();
+    }
+
+    private static SafeLLamaSamplerChainHandle Greedy()
+    {
+        var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
+        chain.AddGreedySampler();
+        return chain;
+    }
+
+    private int CommonPrefix(LLamaToken[] tokens)
+    {
+        var limit = Math.Min(PrefixTokens.Length, tokens.Length - 1);
+        var length = 0;
+        while (length < limit && PrefixTokens[length] == tokens[length])
+        {
+            length++;
+        }
+
+        return length;
+    }
+
+    private Conversation Fork(int reused)
+    {
+        var conversation = _root.Fork();
+        if (reused < PrefixTokens.Length)
+        {
+            conversation.Rewind(PrefixTokens.Length - reused);
+        }
+
+        return conversation;
+    }
+
+    /// <summary>Prompts in chunks of the batch size, inferring after each (one queued batch is decoded per Infer).</summary>
+    private void PromptChunked(Conversation conversation, ReadOnlySpan<LLamaToken> tokens)
+    {
+        for (var start = 0; start < tokens.Length; start += _batchSize)
+        {
+            conversation.Prompt(tokens.Slice(start, Math.Min(_batchSize, tokens.Length - start)));
+            Infer();
+        }
+    }
+
+    private void Infer()
+    {
+        var result = Executor.Infer().GetAwaiter().GetResult();
+        if (result != DecodeResult.Ok)
+        {
+            throw new InvalidOperationException($"Raw decode failed: {result}.");
+        }
+    }
+}
