@@ -34,6 +34,14 @@ public sealed class UrialOptions
     /// <value>8 by default; valid range [1, 64].</value>
     public int MaxConcurrentRequests { get; set; } = 8;
 
+    /// <summary>Gets or sets how many requests may wait for admission; further requests are refused with <see cref="UrialCapacityExceededException"/>.</summary>
+    /// <value>1024 by default; valid range [0, 1000000].</value>
+    public int MaxQueuedRequests { get; set; } = 1024;
+
+    /// <summary>Gets or sets how many finished conversations keep their evaluated KV for reuse by follow-up turns.</summary>
+    /// <value>8 by default; 0 turns the cache off; valid range [0, 64].</value>
+    public int PrefixCacheSequences { get; set; } = 8;
+
     /// <summary>Gets or sets the most tokens one decode step evaluates.</summary>
     /// <value>512 by default; valid range [32, 8192].</value>
     public int BatchSize { get; set; } = 512;
@@ -111,6 +119,8 @@ public sealed class UrialOptions
             CachedPrefix = prompt.Text,
             ContextSize = ContextSize,
             MaxConcurrentRequests = MaxConcurrentRequests,
+            MaxQueuedRequests = MaxQueuedRequests,
+            PrefixCacheSequences = PrefixCacheSequences,
             BatchSize = BatchSize,
             Threads = Threads,
             GpuLayerCount = GpuLayerCount,

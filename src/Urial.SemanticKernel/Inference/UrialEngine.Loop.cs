@@ -12,6 +12,9 @@ public sealed partial class UrialEngine
     private readonly List<EngineRequest> _running = [];
     private NativeState? _native;
     private int _reservedCells;
+    private int _queued;
+    private int _runningCount;
+    private EngineGauges _gauges;
 
     private void RunLoop()
     {
@@ -43,6 +46,7 @@ public sealed partial class UrialEngine
                 {
                     // A bug or a native failure must never kill the host: fail what was in flight, rebuild, go on.
                     FaultCount++;
+                    _metrics.Fault();
                     Log.StepFailed(_logger, ex);
                     FailRunning(new InvalidOperationException("The Urial engine failed while decoding this request; the engine has recovered. See the inner exception.", ex));
                     RebuildExecutor();
@@ -98,6 +102,7 @@ public sealed partial class UrialEngine
         Admit(native);
         if (_running.Count == 0)
         {
+            PublishGauges(native);
             return;
         }
 
@@ -126,6 +131,7 @@ public sealed partial class UrialEngine
             // NoKvSlot poisons the executor (the failed batch stays queued): rebuild it and let every
             // running request re-evaluate what it had. Admission control makes this a rare path.
             FaultCount++;
+            _metrics.Fault();
             Log.DecodeFailed(_logger, result, _running.Count);
             RebuildExecutor();
             return;
@@ -139,6 +145,20 @@ public sealed partial class UrialEngine
                 SampleNext(request, native);
             }
         }
+
+        PublishGauges(native);
+    }
+
+    private void PublishGauges(NativeState native)
+    {
+        var cells = native.PrefixTokens.Length + native.Cache.Cells;
+        foreach (var request in _running)
+        {
+            cells += request.Evaluated - request.RootSharedCount;
+        }
+
+        Volatile.Write(ref _runningCount, _running.Count);
+        _gauges = new EngineGauges(Volatile.Read(ref _queued), _running.Count, cells, native.Cache.Count);
     }
 
     private static int Queue(EngineRequest request, int count)
@@ -153,6 +173,12 @@ public sealed partial class UrialEngine
     {
         var token = request.Conversation!.Sample(request.Sampler!);
         request.OutputTokenCount++;
+        if (request.FirstTokenAt == 0)
+        {
+            request.FirstTokenAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            _metrics.FirstToken(System.Diagnostics.Stopwatch.GetElapsedTime(request.SubmittedAt, request.FirstTokenAt));
+        }
+
         if (token.IsEndOfGeneration(native.Weights.Vocab))
         {
             Complete(request, GenerationFinishReason.Stop);
@@ -209,6 +235,19 @@ public sealed partial class UrialEngine
         var usage = new GenerationUsage(request.PromptTokenCount, request.CachedTokenCount, request.OutputTokenCount);
         request.Output.Writer.TryWrite(new GenerationUpdate(tail, reason, usage));
         request.Output.Writer.TryComplete();
+        if (request.FirstTokenAt != 0)
+        {
+            _metrics.Decoded(request.OutputTokenCount, System.Diagnostics.Stopwatch.GetElapsedTime(request.FirstTokenAt));
+        }
+
+        // The finished sequence stays in the KV as a cache entry: a follow-up turn forks it instead of re-evaluating.
+        var native = _native!;
+        if (request.Conversation is { } sequence && !sequence.RequiresInference)
+        {
+            var tokens = request.Tokens.GetRange(0, request.Evaluated).ToArray();
+            native.Cache.Add(request.DetachSequence()!, tokens, request.Evaluated - request.RootSharedCount);
+        }
+
         Remove(request);
     }
 
@@ -234,12 +273,20 @@ public sealed partial class UrialEngine
                 return false;
             }
 
+            Dequeued();
             request.Output.Writer.TryComplete(new OperationCanceledException(request.CancellationToken));
             return true;
         });
     }
 
-    /// <summary>Admits waiting requests in arrival order while a sequence slot is free and their worst-case KV cells fit.</summary>
+    /// <summary>
+    /// Admits waiting requests in arrival order while a sequence slot is free and their worst-case KV cells fit;
+    /// cached sequences give their cells back first. A request never fails because another one filled the cache.
+    /// </summary>
+    /// <remarks>
+    /// Cells are counted from the pinned prefix, even when a cached sequence serves more of the prompt: cells
+    /// shared with a cached sequence stay held by this request after that sequence is evicted.
+    /// </remarks>
     private void Admit(NativeState native)
     {
         var freeCells = _settings.ContextSize - native.PrefixTokens.Length;
@@ -248,9 +295,14 @@ public sealed partial class UrialEngine
             var request = _waiting[0];
             var reused = native.ReusablePrefixLength(request.Tokens);
             var cells = request.Tokens.Count - reused + request.MaxOutputTokens;
+            while (_reservedCells + native.Cache.Cells + cells > freeCells && native.Cache.EvictOldest())
+            {
+            }
+
             if (cells > freeCells)
             {
                 _waiting.RemoveAt(0);
+                Dequeued();
                 request.Output.Writer.TryComplete(new UrialContextLengthExceededException(
                     $"The prompt ({request.Tokens.Count} tokens) and its output budget ({request.MaxOutputTokens} tokens) need {cells} KV cells beyond the " +
                     $"{native.PrefixTokens.Length}-token cached prefix, but the context ({_settings.ContextSize}) leaves {freeCells}. " +
@@ -264,11 +316,13 @@ public sealed partial class UrialEngine
             }
 
             _waiting.RemoveAt(0);
+            Dequeued();
             if (request.Grammar is { } grammar && !IsValidGrammar(native, grammar.Gbnf, "root", request))
             {
                 continue;
             }
 
+            request.RootSharedCount = reused;
             request.ReservedCells = cells;
             _reservedCells += cells;
             Attach(request, native);
@@ -277,20 +331,22 @@ public sealed partial class UrialEngine
     }
 
     /// <summary>Gives a request a sequence that already holds the longest reusable prefix of its tokens, plus its sampler and decoder.</summary>
-    private static void Attach(EngineRequest request, NativeState native)
+    private void Attach(EngineRequest request, NativeState native)
     {
-        var reused = native.ReusablePrefixLength(request.Tokens);
-        request.Conversation = native.StartSequence(reused);
+        request.Conversation = native.StartSequence(request.Tokens, out var reused);
         request.Evaluated = reused;
         if (request.Sampler is null)
         {
             request.CachedTokenCount = reused;
+            _metrics.Admitted(request.PromptTokenCount, reused);
             request.Constrained = request.Grammar is { Trigger: null };
             request.Sampler = SamplerChain.Create(
                 request.Sampling, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(request.Tokens), native.Weights.Vocab, request.Constrained ? request.Grammar!.Gbnf : null);
             request.Decoder = new StreamingTokenDecoder(System.Text.Encoding.UTF8, native.Weights);
         }
     }
+
+    private void Dequeued() => Interlocked.Decrement(ref _queued);
 
     private void RebuildExecutor()
     {
@@ -334,6 +390,7 @@ public sealed partial class UrialEngine
 
         foreach (var request in _waiting)
         {
+            Dequeued();
             request.Output.Writer.TryComplete(disposed);
         }
 

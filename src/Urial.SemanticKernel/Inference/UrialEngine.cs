@@ -28,6 +28,7 @@ public sealed partial class UrialEngine : IUrialEngine
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Lock _startLock = new();
     private Thread? _loop;
+    private readonly EngineMetrics _metrics;
     private LLamaWeights? _weights;
     private int _disposed;
 
@@ -48,6 +49,7 @@ public sealed partial class UrialEngine : IUrialEngine
         _settings = new EngineSettings(options);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<UrialEngine>();
         NativeRuntime.Configure(loggerFactory);
+        _metrics = new EngineMetrics(_settings.ModelId, () => _gauges);
     }
 
     /// <inheritdoc/>
@@ -92,7 +94,21 @@ public sealed partial class UrialEngine : IUrialEngine
         var tokens = Tokenize(request.Prompt);
         var maxOutput = OutputBudget(tokens.Length, request.MaxOutputTokens);
         var engineRequest = new EngineRequest(tokens, maxOutput, request, cancellationToken);
-        ObjectDisposedException.ThrowIf(!_intake.Writer.TryWrite(engineRequest), this);
+        // Free sequence slots admit at once; beyond them, at most MaxQueuedRequests wait (a racy read: the bound is approximate by a step).
+        var freeSlots = Math.Max(0, _settings.MaxConcurrentRequests - Volatile.Read(ref _runningCount));
+        if (Interlocked.Increment(ref _queued) > _settings.MaxQueuedRequests + freeSlots)
+        {
+            Interlocked.Decrement(ref _queued);
+            throw new UrialCapacityExceededException(
+                $"The Urial engine is full: {_settings.MaxConcurrentRequests} requests running and {_settings.MaxQueuedRequests} waiting. " +
+                "Retry later, or raise MaxQueuedRequests or MaxConcurrentRequests.");
+        }
+
+        if (!_intake.Writer.TryWrite(engineRequest))
+        {
+            Interlocked.Decrement(ref _queued);
+            ObjectDisposedException.ThrowIf(true, this);
+        }
 
         try
         {
@@ -131,6 +147,7 @@ public sealed partial class UrialEngine : IUrialEngine
 
         _ready.TrySetException(new ObjectDisposedException(nameof(UrialEngine)));
         _shutdown.Dispose();
+        _metrics.Dispose();
     }
 
     private void EnsureStarted()

@@ -23,6 +23,14 @@ public sealed class UrialEngineOptions
     /// <value>8 by default; valid range [1, 64].</value>
     public int MaxConcurrentRequests { get; set; } = 8;
 
+    /// <summary>Gets or sets how many requests may wait for admission; further requests are refused with <see cref="UrialCapacityExceededException"/>.</summary>
+    /// <value>1024 by default; valid range [0, 1000000].</value>
+    public int MaxQueuedRequests { get; set; } = 1024;
+
+    /// <summary>Gets or sets how many finished conversations keep their evaluated KV, so that a follow-up turn evaluates only its new tokens.</summary>
+    /// <value>8 by default; 0 turns the cache off; valid range [0, 64]. Cached sequences give their KV cells back whenever a request needs them.</value>
+    public int PrefixCacheSequences { get; set; } = 8;
+
     /// <summary>Gets or sets the most tokens one decode step evaluates; long prompts are prefilled in chunks of this size.</summary>
     /// <value>512 by default; valid range [32, 8192].</value>
     public int BatchSize { get; set; } = 512;
@@ -56,6 +64,8 @@ public sealed class UrialEngineOptions
         Range(errors, nameof(ContextSize), ContextSize, 64, 131_072);
         Range(errors, nameof(MaxConcurrentRequests), MaxConcurrentRequests, 1, 64);
         Range(errors, nameof(BatchSize), BatchSize, 32, 8192);
+        Range(errors, nameof(MaxQueuedRequests), MaxQueuedRequests, 0, 1_000_000);
+        Range(errors, nameof(PrefixCacheSequences), PrefixCacheSequences, 0, 64);
         Range(errors, nameof(DefaultMaxOutputTokens), DefaultMaxOutputTokens, 1, 131_072);
         if (Threads is { } threads)
         {

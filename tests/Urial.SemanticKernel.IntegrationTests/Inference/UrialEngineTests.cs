@@ -31,7 +31,7 @@ public class UrialEngineTests
         Assert.Equal(engine.CachedPrefixTokenCount, last.Usage!.CachedPromptTokens);
         Assert.True(last.Usage.PromptTokens > engine.CachedPrefixTokenCount);
         var (_, unrelated) = await RunAsync(engine, new GenerationRequest("Once upon a time") { MaxOutputTokens = 5 });
-        Assert.Equal(1, unrelated.Usage!.CachedPromptTokens); // only the beginning-of-sequence token is shared
+        Assert.Equal(1, unrelated.Usage!.CachedPromptTokens); // only the beginning-of-sequence token is shared with the prefix or the cached turn
     }
 
     [Fact]

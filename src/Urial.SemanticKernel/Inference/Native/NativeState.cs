@@ -35,6 +35,9 @@ internal sealed class NativeState : IDisposable
 
     public LLamaToken[] PrefixTokens { get; }
 
+    /// <summary>Gets the finished sequences kept for reuse; they live in this executor and die with it.</summary>
+    public SequenceCache Cache { get; private set; } = new(0);
+
     public static NativeState Load(EngineSettings settings, ILogger logger)
     {
         ModelFile.Validate(settings.ModelPath);
@@ -43,7 +46,7 @@ internal sealed class NativeState : IDisposable
             ContextSize = (uint)settings.ContextSize,
             BatchSize = (uint)settings.BatchSize,
             UBatchSize = (uint)settings.BatchSize,
-            SeqMax = (uint)settings.MaxConcurrentRequests + 1, // + the root sequence holding the prefix
+            SeqMax = (uint)(1 + settings.MaxConcurrentRequests + settings.PrefixCacheSequences), // root + running + cached
             KVUnified = true, // Fork() aborts the process without a unified KV cache
             Threads = settings.Threads,
             BatchThreads = settings.Threads,
@@ -78,7 +81,7 @@ internal sealed class NativeState : IDisposable
                     $"raise ContextSize to at least {prefixTokens.Length + MinimumRequestCells} (a few thousand more leaves room for conversations).");
             }
 
-            var state = new NativeState(weights, parameters, prefixTokens);
+            var state = new NativeState(weights, parameters, prefixTokens) { Cache = new SequenceCache(settings.PrefixCacheSequences) };
             state.EvaluatePrefix();
             return state;
         }
@@ -91,7 +94,7 @@ internal sealed class NativeState : IDisposable
 
     /// <summary>Gets how many leading tokens of <paramref name="tokens"/> can be served from the cached prefix.</summary>
     /// <remarks>At least the last prompt token is always evaluated, so that there are logits to sample from.</remarks>
-    public int ReusablePrefixLength(List<LLamaToken> tokens)
+    public int ReusablePrefixLength(IReadOnlyList<LLamaToken> tokens)
     {
         var limit = Math.Min(PrefixTokens.Length, tokens.Count - 1);
         var length = 0;
@@ -103,18 +106,32 @@ internal sealed class NativeState : IDisposable
         return length;
     }
 
-    /// <summary>Starts a sequence that already holds the first <paramref name="reused"/> prefix tokens (a fork of the root: no copy, no evaluation).</summary>
-    public Conversation StartSequence(int reused)
+    /// <summary>
+    /// Starts a sequence for <paramref name="tokens"/> that already holds the longest reusable prefix of them: a fork
+    /// (no copy, no evaluation) of a cached finished sequence or of the root, cut back to what matches.
+    /// </summary>
+    /// <param name="tokens">The request's tokens.</param>
+    /// <param name="reused">How many leading tokens the new sequence holds.</param>
+    public Conversation StartSequence(List<LLamaToken> tokens, out int reused)
     {
-        if (_root is null || reused == 0)
+        var fromRoot = ReusablePrefixLength(tokens);
+        var (entry, fromCache) = Cache.FindLongest(tokens);
+        if (entry is not null && fromCache > fromRoot)
         {
-            return Executor.Create();
+            reused = fromCache;
+            return ForkAt(entry.Sequence, entry.Tokens.Length, fromCache);
         }
 
-        var sequence = _root.Fork();
-        if (reused < PrefixTokens.Length)
+        reused = fromRoot;
+        return _root is null || fromRoot == 0 ? Executor.Create() : ForkAt(_root, PrefixTokens.Length, fromRoot);
+    }
+
+    private static Conversation ForkAt(Conversation source, int length, int keep)
+    {
+        var sequence = source.Fork();
+        if (keep < length)
         {
-            sequence.Rewind(PrefixTokens.Length - reused);
+            sequence.Rewind(length - keep);
         }
 
         return sequence;
@@ -123,6 +140,7 @@ internal sealed class NativeState : IDisposable
     /// <summary>Replaces a poisoned executor: the prefix comes back from its saved state in about a millisecond.</summary>
     public void RebuildExecutor()
     {
+        Cache.Clear();
         _root?.Dispose();
         _root = null;
         Executor.Dispose();
@@ -135,6 +153,7 @@ internal sealed class NativeState : IDisposable
 
     public void Dispose()
     {
+        Cache.Clear();
         _root?.Dispose();
         _prefixState?.Dispose();
         Executor.Dispose();

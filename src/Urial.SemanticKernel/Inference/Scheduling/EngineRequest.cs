@@ -33,6 +33,15 @@ internal sealed class EngineRequest
 
     public CancellationToken CancellationToken { get; }
 
+    /// <summary>Gets when the request was submitted (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+    public long SubmittedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>Gets or sets when the first token was sampled (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), or 0.</summary>
+    public long FirstTokenAt { get; set; }
+
+    /// <summary>Gets or sets how many leading tokens are shared with the pinned prefix: the cells beyond it are this request's.</summary>
+    public int RootSharedCount { get; set; }
+
     /// <summary>Gets a value indicating whether the caller no longer waits for this request.</summary>
     public bool IsCanceled => _abandoned || CancellationToken.IsCancellationRequested;
 
@@ -78,6 +87,14 @@ internal sealed class EngineRequest
 
     /// <summary>Called from the caller's side when it stops reading; the loop frees the request at its next step.</summary>
     public void Abandon() => _abandoned = true;
+
+    /// <summary>Hands the sequence over to the caller (the sequence cache); the request no longer disposes it.</summary>
+    public Conversation? DetachSequence()
+    {
+        var sequence = Conversation;
+        Conversation = null;
+        return sequence;
+    }
 
     /// <summary>Frees the native sequence and sampler; the request can be re-admitted after an executor rebuild.</summary>
     public void ReleaseNative()

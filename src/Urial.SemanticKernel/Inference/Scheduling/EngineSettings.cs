@@ -10,6 +10,8 @@ internal sealed class EngineSettings
         CachedPrefix = string.IsNullOrEmpty(options.CachedPrefix) ? null : options.CachedPrefix;
         ContextSize = options.ContextSize;
         MaxConcurrentRequests = options.MaxConcurrentRequests;
+        MaxQueuedRequests = options.MaxQueuedRequests;
+        PrefixCacheSequences = options.PrefixCacheSequences;
         BatchSize = options.BatchSize;
         Threads = options.Threads ?? Environment.ProcessorCount;
         GpuLayerCount = options.GpuLayerCount;
@@ -26,6 +28,10 @@ internal sealed class EngineSettings
     public int ContextSize { get; }
 
     public int MaxConcurrentRequests { get; }
+
+    public int MaxQueuedRequests { get; }
+
+    public int PrefixCacheSequences { get; }
 
     public int BatchSize { get; }
 
