@@ -16,7 +16,7 @@ internal sealed class RawRunner : IDisposable
     private readonly int _batchSize;
     private readonly Conversation _root;
 
-    public RawRunner(string modelPath, string prefix, int threads, int contextSize, int batchSize, int seqMax)
+    public RawRunner(string modelPath, string prefix, int threads, int contextSize, int batchSize, int seqMax, int? batchThreads = null)
     {
         _batchSize = batchSize;
         var parameters = new ModelParams(modelPath)
@@ -27,7 +27,7 @@ internal sealed class RawRunner : IDisposable
             SeqMax = (uint)seqMax,
             KVUnified = true,
             Threads = threads,
-            BatchThreads = threads,
+            BatchThreads = batchThreads ?? threads,
             GpuLayerCount = 0,
             FlashAttention = false,
         };
