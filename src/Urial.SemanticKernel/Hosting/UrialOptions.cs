@@ -46,9 +46,13 @@ public sealed class UrialOptions
     /// <value>512 by default; valid range [32, 8192].</value>
     public int BatchSize { get; set; } = 512;
 
-    /// <summary>Gets or sets the number of CPU threads.</summary>
-    /// <value><see langword="null"/> (the default) uses every core; valid range [1, 512].</value>
+    /// <summary>Gets or sets the number of CPU threads that decode (one token per stream and step).</summary>
+    /// <value><see langword="null"/> (the default) uses half the cores (measured fastest, docs/performance.md); valid range [1, 512].</value>
     public int? Threads { get; set; }
+
+    /// <summary>Gets or sets the number of CPU threads that evaluate prompts.</summary>
+    /// <value><see langword="null"/> (the default) uses every core; valid range [1, 512].</value>
+    public int? BatchThreads { get; set; }
 
     /// <summary>Gets or sets how many layers are offloaded to the GPU.</summary>
     /// <value>0 (CPU only) by default; -1 offloads every layer. Must be 0 when <see cref="Backend"/> is <see cref="UrialBackend.Cpu"/>.</value>
@@ -123,6 +127,7 @@ public sealed class UrialOptions
             PrefixCacheSequences = PrefixCacheSequences,
             BatchSize = BatchSize,
             Threads = Threads,
+            BatchThreads = BatchThreads,
             GpuLayerCount = GpuLayerCount,
             FlashAttention = FlashAttention,
             DefaultMaxOutputTokens = DefaultMaxOutputTokens,

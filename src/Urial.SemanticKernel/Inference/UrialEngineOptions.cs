@@ -35,9 +35,13 @@ public sealed class UrialEngineOptions
     /// <value>512 by default; valid range [32, 8192].</value>
     public int BatchSize { get; set; } = 512;
 
-    /// <summary>Gets or sets the number of CPU threads.</summary>
-    /// <value><see langword="null"/> (the default) uses every core.</value>
+    /// <summary>Gets or sets the number of CPU threads that decode one token per stream.</summary>
+    /// <value><see langword="null"/> (the default) uses half the cores: on a loaded 2-core CPU two decode threads were measured 2–3.7× slower than one (docs/performance.md).</value>
     public int? Threads { get; set; }
+
+    /// <summary>Gets or sets the number of CPU threads that evaluate prompts (many tokens per step).</summary>
+    /// <value><see langword="null"/> (the default) uses every core: prompt evaluation scales with cores.</value>
+    public int? BatchThreads { get; set; }
 
     /// <summary>Gets or sets how many layers are offloaded to a GPU, when a GPU backend is installed.</summary>
     /// <value>0 (CPU only) by default; -1 offloads every layer.</value>
@@ -70,6 +74,11 @@ public sealed class UrialEngineOptions
         if (Threads is { } threads)
         {
             Range(errors, nameof(Threads), threads, 1, 512);
+        }
+
+        if (BatchThreads is { } batchThreads)
+        {
+            Range(errors, nameof(BatchThreads), batchThreads, 1, 512);
         }
 
         if (GpuLayerCount < -1)

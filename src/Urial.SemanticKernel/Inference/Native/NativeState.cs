@@ -49,7 +49,7 @@ internal sealed class NativeState : IDisposable
             SeqMax = (uint)(1 + settings.MaxConcurrentRequests + settings.PrefixCacheSequences), // root + running + cached
             KVUnified = true, // Fork() aborts the process without a unified KV cache
             Threads = settings.Threads,
-            BatchThreads = settings.Threads,
+            BatchThreads = settings.BatchThreads,
             GpuLayerCount = settings.GpuLayerCount,
             FlashAttention = settings.FlashAttention,
         };

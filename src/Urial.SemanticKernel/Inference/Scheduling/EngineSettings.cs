@@ -13,7 +13,8 @@ internal sealed class EngineSettings
         MaxQueuedRequests = options.MaxQueuedRequests;
         PrefixCacheSequences = options.PrefixCacheSequences;
         BatchSize = options.BatchSize;
-        Threads = options.Threads ?? Environment.ProcessorCount;
+        Threads = options.Threads ?? Math.Max(1, Environment.ProcessorCount / 2);
+        BatchThreads = options.BatchThreads ?? Environment.ProcessorCount;
         GpuLayerCount = options.GpuLayerCount;
         FlashAttention = options.FlashAttention;
         DefaultMaxOutputTokens = options.DefaultMaxOutputTokens;
@@ -36,6 +37,8 @@ internal sealed class EngineSettings
     public int BatchSize { get; }
 
     public int Threads { get; }
+
+    public int BatchThreads { get; }
 
     public int GpuLayerCount { get; }
 
