@@ -13,6 +13,7 @@ public sealed partial class UrialEngine
     private NativeState? _native;
     private int _reservedCells;
     private int _queued;
+    private int? _learnedFreeCells;
     private int _runningCount;
     private EngineGauges _gauges;
 
@@ -133,6 +134,11 @@ public sealed partial class UrialEngine
             FaultCount++;
             _metrics.Fault();
             Log.DecodeFailed(_logger, result, _running.Count);
+            if (result == DecodeResult.NoKvSlot)
+            {
+                PreemptNewest();
+            }
+
             RebuildExecutor();
             return;
         }
@@ -289,28 +295,30 @@ public sealed partial class UrialEngine
     /// </remarks>
     private void Admit(NativeState native)
     {
-        var freeCells = _settings.ContextSize - native.PrefixTokens.Length;
+        var contextCells = (_settings.CellBudgetOverride ?? _settings.ContextSize) - native.PrefixTokens.Length;
         while (_waiting.Count > 0 && _running.Count < _settings.MaxConcurrentRequests)
         {
+            // A request alone is always tried against the configured context; beside others, against what was learned to fit.
+            var freeCells = _running.Count == 0 ? contextCells : Math.Min(contextCells, _learnedFreeCells ?? contextCells);
             var request = _waiting[0];
             var reused = native.ReusablePrefixLength(request.Tokens);
-            var cells = request.Tokens.Count - reused + request.MaxOutputTokens;
+            var cells = request.Tokens.Count - reused + request.MaxOutputTokens - request.OutputTokenCount;
             while (_reservedCells + native.Cache.Cells + cells > freeCells && native.Cache.EvictOldest())
             {
             }
 
-            if (cells > freeCells)
+            if (cells > contextCells)
             {
                 _waiting.RemoveAt(0);
                 Dequeued();
                 request.Output.Writer.TryComplete(new UrialContextLengthExceededException(
                     $"The prompt ({request.Tokens.Count} tokens) and its output budget ({request.MaxOutputTokens} tokens) need {cells} KV cells beyond the " +
-                    $"{native.PrefixTokens.Length}-token cached prefix, but the context ({_settings.ContextSize}) leaves {freeCells}. " +
+                    $"{native.PrefixTokens.Length}-token cached prefix, but the context ({_settings.ContextSize}) leaves {contextCells}. " +
                     "Lower the output budget, shorten the conversation, or raise ContextSize."));
                 continue;
             }
 
-            if (_reservedCells + cells > freeCells)
+            if (_reservedCells + native.Cache.Cells + cells > freeCells)
             {
                 break; // first come, first served: later requests wait behind this one
             }
@@ -347,6 +355,34 @@ public sealed partial class UrialEngine
     }
 
     private void Dequeued() => Interlocked.Decrement(ref _queued);
+
+    /// <summary>
+    /// The KV cache filled up although admission reserved cells (fragmentation, or a budget set too high): the newest
+    /// running request goes back to the head of the queue, keeping its tokens, sampler and output so far, and is
+    /// re-evaluated when there is room again. A request that alone does not fit fails with a clear exception.
+    /// </summary>
+    private void PreemptNewest()
+    {
+        var newest = _running[^1];
+        if (_running.Count == 1)
+        {
+            newest.Output.Writer.TryComplete(new UrialContextLengthExceededException(
+                $"The KV cache ({_settings.ContextSize} cells) could not hold this request ({newest.Tokens.Count} tokens so far) beside the cached prefix. Raise ContextSize or lower the output budget."));
+            Remove(newest);
+            return;
+        }
+
+        _running.RemoveAt(_running.Count - 1);
+        _reservedCells -= newest.ReservedCells;
+
+        // The cache held less than admission believed: from now on admit only what the survivors hold, so the
+        // preempted request waits for them instead of failing them all again.
+        _learnedFreeCells = _reservedCells;
+        newest.ReservedCells = 0;
+        newest.ReleaseNative();
+        Interlocked.Increment(ref _queued);
+        _waiting.Insert(0, newest);
+    }
 
     private void RebuildExecutor()
     {

@@ -55,6 +55,9 @@ public sealed class UrialEngineOptions
     /// <value>512 by default; must be positive. Always capped by the room left in the context.</value>
     public int DefaultMaxOutputTokens { get; set; } = 512;
 
+    /// <summary>Gets or sets the KV cells admission control believes it has, for tests that must make the real cache overflow.</summary>
+    internal int? CellBudgetOverride { get; set; }
+
     /// <summary>Checks every value and returns a description of each problem found.</summary>
     /// <returns>The problems, each naming the option and what to fix; empty when the options are valid.</returns>
     public IReadOnlyList<string> Validate()

@@ -120,3 +120,40 @@ public sealed class PrefixCacheTests
         }
     }
 }
+
+/// <summary>The KV cache filling up despite admission control: the engine rebuilds, preempts, and every request still finishes correctly.</summary>
+public sealed class KvOverflowTests
+{
+    [Fact]
+    public async Task A_cache_that_fills_up_anyway_rebuilds_preempts_and_keeps_serving_every_request_exactly()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var prompts = Enumerable.Range(0, 4).Select(i => $"Once upon a time, a {(i % 2 == 0 ? "little cat" : "big dog")} named {i} went to the park.").ToArray();
+        static GenerationRequest Request(string prompt) => new(prompt) { MaxOutputTokens = 90, Sampling = new SamplingParameters { RepetitionPenalty = 1f } };
+        static async Task<string> RunAsync(UrialEngine engine, GenerationRequest request, CancellationToken cancellationToken)
+        {
+            var text = new StringBuilder();
+            await foreach (var update in engine.GenerateAsync(request, cancellationToken))
+            {
+                text.Append(update.Text);
+            }
+
+            return text.ToString();
+        }
+
+        await using var reference = new UrialEngine(new UrialEngineOptions { ModelPath = TestModel.Path, ContextSize = 256, MaxConcurrentRequests = 1 });
+        var expected = new List<string>();
+        foreach (var prompt in prompts)
+        {
+            expected.Add(await RunAsync(reference, Request(prompt), token));
+        }
+
+        // Admission believes there are 100,000 cells; there are 256, so four requests of ~110 cells overflow the real cache.
+        await using var engine = new UrialEngine(new UrialEngineOptions { ModelPath = TestModel.Path, ContextSize = 256, MaxConcurrentRequests = 4, PrefixCacheSequences = 0, CellBudgetOverride = 100_000 });
+        var actual = await Task.WhenAll(prompts.Select(p => RunAsync(engine, Request(p), token)));
+
+        Assert.True(engine.FaultCount > 0, "the real cache overflowed at least once");
+        Assert.Equal(expected, actual);
+        Assert.NotEmpty(await RunAsync(engine, new GenerationRequest("Once upon a time") { MaxOutputTokens = 4 }, token));
+    }
+}

@@ -18,6 +18,7 @@ internal sealed class EngineSettings
         GpuLayerCount = options.GpuLayerCount;
         FlashAttention = options.FlashAttention;
         DefaultMaxOutputTokens = options.DefaultMaxOutputTokens;
+        CellBudgetOverride = options.CellBudgetOverride;
     }
 
     public string ModelPath { get; }
@@ -45,4 +46,6 @@ internal sealed class EngineSettings
     public bool FlashAttention { get; }
 
     public int DefaultMaxOutputTokens { get; }
+
+    public int? CellBudgetOverride { get; }
 }
