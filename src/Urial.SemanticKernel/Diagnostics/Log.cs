@@ -18,6 +18,9 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Warning, "ContextSize {ContextSize} exceeds the {TrainedContext} tokens the model was trained on; output quality may degrade past that length.")]
     public static partial void ContextBeyondTraining(ILogger logger, int contextSize, int trainedContext);
 
+    [LoggerMessage(6, LogLevel.Warning, "The saved URIAL prefix state '{Path}' could not be used; the prefix is evaluated instead.")]
+    public static partial void PrefixStateUnusable(ILogger logger, string path, Exception exception);
+
     [LoggerMessage(EventId = 5, Message = "{Message}")]
     public static partial void NativeMessage(ILogger logger, LogLevel level, string message);
 }

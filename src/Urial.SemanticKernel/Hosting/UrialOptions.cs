@@ -50,6 +50,10 @@ public sealed class UrialOptions
     /// <value><see langword="null"/> (the default) uses half the cores (measured fastest, docs/performance.md); valid range [1, 512].</value>
     public int? Threads { get; set; }
 
+    /// <summary>Gets or sets a folder where the evaluated URIAL prefix is saved and restored across restarts.</summary>
+    /// <value><see langword="null"/> (the default) saves nothing.</value>
+    public string? PrefixStateDirectory { get; set; }
+
     /// <summary>Gets or sets the number of CPU threads that evaluate prompts.</summary>
     /// <value><see langword="null"/> (the default) uses every core; valid range [1, 512].</value>
     public int? BatchThreads { get; set; }
@@ -128,6 +132,7 @@ public sealed class UrialOptions
             BatchSize = BatchSize,
             Threads = Threads,
             BatchThreads = BatchThreads,
+            PrefixStateDirectory = PrefixStateDirectory,
             GpuLayerCount = GpuLayerCount,
             FlashAttention = FlashAttention,
             DefaultMaxOutputTokens = DefaultMaxOutputTokens,

@@ -25,6 +25,7 @@ public sealed partial class UrialEngine
             _native = NativeState.Load(_settings, _logger);
             _weights = _native.Weights;
             CachedPrefixTokenCount = _native.PrefixTokens.Length;
+            PrefixRestoredFromFile = _native.PrefixRestoredFromFile;
             Log.EngineReady(_logger, ModelId, CachedPrefixTokenCount, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             _ready.TrySetResult();
         }

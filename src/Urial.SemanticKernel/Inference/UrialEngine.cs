@@ -58,6 +58,9 @@ public sealed partial class UrialEngine : IUrialEngine
     /// <summary>Gets the number of tokens of the cached prefix, once warmed up.</summary>
     public int CachedPrefixTokenCount { get; private set; }
 
+    /// <summary>Gets a value indicating whether the cached prefix was restored from <see cref="UrialEngineOptions.PrefixStateDirectory"/> rather than evaluated.</summary>
+    public bool PrefixRestoredFromFile { get; private set; }
+
     /// <summary>Gets the context size in tokens.</summary>
     public int ContextSize => _settings.ContextSize;
 

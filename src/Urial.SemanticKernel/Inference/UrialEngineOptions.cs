@@ -55,6 +55,10 @@ public sealed class UrialEngineOptions
     /// <value>512 by default; must be positive. Always capped by the room left in the context.</value>
     public int DefaultMaxOutputTokens { get; set; } = 512;
 
+    /// <summary>Gets or sets a folder where the evaluated prefix is saved, so that a restart restores it instead of evaluating it again.</summary>
+    /// <value><see langword="null"/> (the default) saves nothing. Files are keyed by model, prefix, LLamaSharp version and context parameters; a stale or corrupt file is ignored and rebuilt.</value>
+    public string? PrefixStateDirectory { get; set; }
+
     /// <summary>Gets or sets the KV cells admission control believes it has, for tests that must make the real cache overflow.</summary>
     internal int? CellBudgetOverride { get; set; }
 

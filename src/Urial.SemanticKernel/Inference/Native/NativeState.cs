@@ -82,7 +82,7 @@ internal sealed class NativeState : IDisposable
             }
 
             var state = new NativeState(weights, parameters, prefixTokens) { Cache = new SequenceCache(settings.PrefixCacheSequences) };
-            state.EvaluatePrefix();
+            state.EvaluatePrefix(settings, logger);
             return state;
         }
         catch
@@ -172,11 +172,37 @@ internal sealed class NativeState : IDisposable
         return executor;
     }
 
-    private void EvaluatePrefix()
+    /// <summary>Gets a value indicating whether the prefix was restored from a state file instead of evaluated.</summary>
+    public bool PrefixRestoredFromFile { get; private set; }
+
+    private void EvaluatePrefix(EngineSettings settings, ILogger logger)
     {
         if (PrefixTokens.Length == 0)
         {
             return;
+        }
+
+        var file = settings.PrefixStateDirectory is null
+            ? null
+            : PrefixStateFile.For(settings.PrefixStateDirectory, settings.ModelPath, PrefixTokens, $"{settings.ContextSize}/{settings.BatchSize}/{settings.FlashAttention}/{settings.GpuLayerCount}");
+        if (file is not null)
+        {
+            try
+            {
+                _root = file.TryLoad(Executor, PrefixTokens.Length);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Text.Json.JsonException or LLama.Exceptions.RuntimeError)
+            {
+                Log.PrefixStateUnusable(logger, file.StatePath, ex);
+                file.Delete();
+            }
+
+            if (_root is not null)
+            {
+                PrefixRestoredFromFile = true;
+                _prefixState = _root.Save();
+                return;
+            }
         }
 
         _root = Executor.Create();
@@ -192,5 +218,16 @@ internal sealed class NativeState : IDisposable
         }
 
         _prefixState = _root.Save();
+        if (file is not null)
+        {
+            try
+            {
+                file.Save(_root);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Log.PrefixStateUnusable(logger, file.StatePath, ex);
+            }
+        }
     }
 }

@@ -19,6 +19,7 @@ internal sealed class EngineSettings
         FlashAttention = options.FlashAttention;
         DefaultMaxOutputTokens = options.DefaultMaxOutputTokens;
         CellBudgetOverride = options.CellBudgetOverride;
+        PrefixStateDirectory = string.IsNullOrWhiteSpace(options.PrefixStateDirectory) ? null : options.PrefixStateDirectory;
     }
 
     public string ModelPath { get; }
@@ -48,4 +49,6 @@ internal sealed class EngineSettings
     public int DefaultMaxOutputTokens { get; }
 
     public int? CellBudgetOverride { get; }
+
+    public string? PrefixStateDirectory { get; }
 }
