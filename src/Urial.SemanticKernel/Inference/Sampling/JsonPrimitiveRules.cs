@@ -81,9 +81,28 @@ internal sealed class JsonPrimitiveRules(GbnfRuleSet rules, JsonGrammarLimits li
         }
     }
 
+    /// <summary>
+    /// A calendar date <c>YYYY-MM-DD</c> (RFC 3339 full-date): years 0001–9999 (the range .NET's date types hold),
+    /// days within the month's length, February 29 in leap years only.
+    /// </summary>
     private string DateCore => rules.Add(
         "date-core",
-        "[0-9]{4} \"-\" (\"0\" [1-9] | \"1\" [0-2]) \"-\" (\"0\" [1-9] | [12] [0-9] | \"3\" [01])");
+        $"{Year} \"-\" ({MonthDay}) | {LeapYear} \"-02-29\"");
+
+    private string Year => rules.Add(
+        "year",
+        "[1-9] [0-9]{3} | \"0\" [1-9] [0-9]{2} | \"00\" [1-9] [0-9] | \"000\" [1-9]");
+
+    // Years divisible by 4 but not by 100, or divisible by 400 (0000 excluded).
+    private string LeapYear => rules.Add(
+        "leap-year",
+        "[0-9]{2} (\"0\" [48] | [2468] [048] | [13579] [26]) | (\"0\" [48] | [2468] [048] | [13579] [26]) \"00\"");
+
+    private string MonthDay => rules.Add(
+        "month-day",
+        "(\"0\" [13578] | \"1\" [02]) \"-\" (\"0\" [1-9] | [12] [0-9] | \"3\" [01])"
+        + " | (\"0\" [469] | \"11\") \"-\" (\"0\" [1-9] | [12] [0-9] | \"30\")"
+        + " | \"02-\" (\"0\" [1-9] | \"1\" [0-9] | \"2\" [0-8])");
 
     private string TimeCore => rules.Add(
         "time-core",
@@ -91,7 +110,7 @@ internal sealed class JsonPrimitiveRules(GbnfRuleSet rules, JsonGrammarLimits li
 
     private string TimeOffset => rules.Add(
         "time-offset",
-        "\"Z\" | [+-] ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9]");
+        "\"Z\" | [+-] ((\"0\" [0-9] | \"1\" [0-3]) \":\" [0-5] [0-9] | \"14:00\")"); // .NET's DateTimeOffset holds ±14:00 at most
 
     /// <summary>Any JSON value at container nesting <paramref name="depth"/>; containers only while depth &lt; MaxDepth.</summary>
     public string AnyValue(int depth)

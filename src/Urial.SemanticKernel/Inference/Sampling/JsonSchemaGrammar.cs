@@ -16,7 +16,8 @@ namespace Urial.SemanticKernel;
 /// (a valid subset); with no declared properties → absent/<c>true</c> = any object, schema = map of that schema;
 /// <c>enum</c>/<c>const</c> exactly (canonical compact JSON of each value);
 /// <c>minLength</c>/<c>maxLength</c> exactly (maxLength capped by MaxStringLength);
-/// <c>format</c> date, time (<c>HH:mm:ss[.f]</c>, no offset, as .NET writes TimeOnly), date-time (offset required), uuid by shape;
+/// <c>format</c> date (real calendar dates of years 0001–9999, as .NET's date types hold), time (<c>HH:mm:ss[.f]</c>, no offset,
+/// as .NET writes TimeOnly), date-time (such a date, offset required and within ±14:00), uuid by shape;
 /// other formats are treated as annotations (any string);
 /// integer <c>minimum</c>/<c>maximum</c>/<c>exclusive*</c>: exact when the range has at most MaxEnumeratedIntegerRange values,
 /// otherwise sign and digit counts only; number bounds: sign (minimum ≥ 0) and digit count (both bounds) only, no exponent;
