@@ -58,7 +58,7 @@ internal static class Program
 
             await using var host = AssistantHost.Create(modelPath, prompt, new NotesStore(NotesStore.DefaultPath(getEnvironment)));
             await ui.Status().StartAsync($"Loading {Markup.Escape(Path.GetFileName(modelPath))} and evaluating the URIAL prefix…", _ => host.WarmUpAsync(cancellationToken));
-            var conversation = new Conversation(host.CreateAssistant(options.UseAgent, options.MaxTokens), prompt);
+            var conversation = new Conversation(host.CreateAssistant(options.UseAgent, options.MaxTokens), host.Client);
 
             if (options.Ask is { } question)
             {

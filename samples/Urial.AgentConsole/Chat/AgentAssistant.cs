@@ -9,6 +9,7 @@ internal sealed class AgentAssistant : IAssistant
 {
     private readonly ChatClientAgent _agent;
     private readonly ChatClientAgentRunOptions _runOptions;
+    private readonly IList<AITool> _tools;
     private AgentSession? _session;
 
     /// <summary>Initializes a new instance of the <see cref="AgentAssistant"/> class.</summary>
@@ -18,11 +19,14 @@ internal sealed class AgentAssistant : IAssistant
     /// <param name="services">The services the tools may resolve.</param>
     public AgentAssistant(IChatClient chatClient, IList<AITool> tools, int maxTokens, IServiceProvider services)
     {
+        _tools = tools;
         _agent = new ChatClientAgent(chatClient, instructions: null, name: "urial", description: "An untuned base model aligned in context by URIAL.", tools, loggerFactory: null, services);
         _runOptions = new ChatClientAgentRunOptions(new ChatOptions { MaxOutputTokens = maxTokens });
     }
 
     public string Runtime => "Agent Framework";
+
+    public ChatOptions PromptOptions => new() { Tools = _tools };
 
     public async IAsyncEnumerable<AnswerUpdate> AskAsync(string question, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

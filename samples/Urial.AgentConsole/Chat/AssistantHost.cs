@@ -24,6 +24,9 @@ internal sealed class AssistantHost : IAsyncDisposable
 
     public IUrialEngine Engine { get; }
 
+    /// <summary>Gets the Urial chat client at the end of the kernel's chat pipeline.</summary>
+    public UrialChatClient Client => _kernel.GetRequiredService<IChatClient>().GetService<UrialChatClient>()!;
+
     /// <summary>Gets the number of tokens of the URIAL prefix held in the KV cache, once warmed up.</summary>
     public int? CachedPrefixTokens => (Engine as UrialEngine)?.CachedPrefixTokenCount;
 

@@ -8,8 +8,8 @@ namespace Urial.AgentConsole.Chat;
 
 /// <summary>Wraps an assistant with what the console shows about it: a transcript for <c>/prompt</c> and timings for <c>/stats</c>.</summary>
 /// <param name="assistant">The runtime that answers.</param>
-/// <param name="prompt">The URIAL prompt the client renders the conversation with.</param>
-internal sealed class Conversation(IAssistant assistant, UrialPrompt prompt)
+/// <param name="client">The Urial chat client (the pipeline's leaf), which renders prompts exactly as it sends them.</param>
+internal sealed class Conversation(IAssistant assistant, UrialChatClient client)
 {
     private readonly List<ChatMessage> _transcript = [];
 
@@ -46,19 +46,19 @@ internal sealed class Conversation(IAssistant assistant, UrialPrompt prompt)
     /// <summary>Renders the prompt the model completed for the last answer (or would complete next, before any question).</summary>
     /// <returns>The exact text after which the model generated; before any question, the constant URIAL prefix.</returns>
     /// <remarks>
-    /// This is <see cref="UrialPrompt.Render"/> over the text of the conversation, which is what the chat client does;
-    /// tool definitions and tool calls, once the library renders them, are not reproduced here.
+    /// Rendered by the client with the assistant's options (instructions, tools section); the transcript keeps the
+    /// text turns, so tool calls and results made inside an answer are not shown.
     /// </remarks>
     public string RenderLastPrompt()
     {
         if (_transcript.Count == 0)
         {
             // The prompt needs a user turn to end in an open answer; before one there is only the constant prefix.
-            return prompt.Text;
+            return client.Prompt.Text;
         }
 
         var seen = _transcript.Count > 0 && _transcript[^1].Role == ChatRole.Assistant ? _transcript.Take(_transcript.Count - 1) : _transcript;
-        return prompt.Render(seen);
+        return client.RenderPrompt(seen, assistant.PromptOptions);
     }
 
     public async Task ResetAsync(CancellationToken cancellationToken)

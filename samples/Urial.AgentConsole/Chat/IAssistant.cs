@@ -14,6 +14,9 @@ internal interface IAssistant
     /// <returns>Text deltas, and the token usage when the model reports it.</returns>
     IAsyncEnumerable<AnswerUpdate> AskAsync(string question, CancellationToken cancellationToken);
 
+    /// <summary>Gets the chat options the model is called with (instructions, tools), so that <c>/prompt</c> renders what the model saw.</summary>
+    ChatOptions PromptOptions { get; }
+
     /// <summary>Forgets the conversation.</summary>
     /// <param name="cancellationToken">The token to cancel.</param>
     /// <returns>A task that completes when the history is empty.</returns>

@@ -19,11 +19,13 @@ internal sealed class KernelAssistant(Kernel kernel, int maxTokens) : IAssistant
     {
         MaxTokens = maxTokens,
 
-        // The kernel invokes the functions the model asks for; until the library renders tools, the model answers in text.
+        // The kernel invokes the functions the model asks for.
         FunctionChoiceBehavior = FunctionChoiceBehavior.Auto(),
     };
 
     public string Runtime => "Semantic Kernel";
+
+    public Microsoft.Extensions.AI.ChatOptions PromptOptions => _settings.ToChatOptions(kernel) ?? new();
 
     public async IAsyncEnumerable<AnswerUpdate> AskAsync(string question, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -129,6 +129,17 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
         }
     }
 
+    /// <summary>Renders the exact prompt text the model completes for <paramref name="messages"/> and <paramref name="options"/>.</summary>
+    /// <param name="messages">The conversation.</param>
+    /// <param name="options">The options whose instructions and tools shape the prompt, or <see langword="null"/>.</param>
+    /// <returns>The URIAL text, the tools section if any, the escaped turns and the opened answer.</returns>
+    /// <exception cref="ArgumentException">The conversation has no user message.</exception>
+    public string RenderPrompt(IEnumerable<ChatMessage> messages, ChatOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return Prompt.Render(WithInstructions(messages, options), PromptTools.From(options));
+    }
+
     /// <inheritdoc/>
     public object? GetService(Type serviceType, object? serviceKey = null)
     {

@@ -20,7 +20,7 @@ public sealed class ConversationTests : IDisposable
     {
         await using var host = AssistantHost.Create(TestModel.Path, UrialPrompt.Default, new NotesStore(_temp.File("notes.json")));
         await host.WarmUpAsync(Token);
-        var conversation = new Conversation(host.CreateAssistant(useAgent, maxTokens: 12), UrialPrompt.Default);
+        var conversation = new Conversation(host.CreateAssistant(useAgent, maxTokens: 12), host.Client);
         Assert.Equal(UrialPrompt.Default.Text, conversation.RenderLastPrompt());
 
         var first = string.Concat(await conversation.AskAsync("Tell me about a red ball.", Token).ToListAsync(Token));
@@ -39,6 +39,8 @@ public sealed class ConversationTests : IDisposable
         Assert.Contains("Tell me about a red ball.", rendered, StringComparison.Ordinal);
         Assert.Contains(first.Trim(), rendered, StringComparison.Ordinal);
         Assert.Contains("And then?", rendered, StringComparison.Ordinal);
+        Assert.Contains("# Tools:", rendered, StringComparison.Ordinal); // the plugins are offered to the model
+        Assert.Contains("Calculator_", rendered, StringComparison.Ordinal);
 
         await conversation.ResetAsync(Token);
         Assert.Equal(0, conversation.Stats.Turns);
