@@ -6,7 +6,8 @@ using Urial.Benchmarks;
 using Urial.SemanticKernel;
 
 var options = BenchArgs.Parse(args);
-var threads = options.Threads ?? Environment.ProcessorCount;
+// The engine's defaults: half the cores decode, all cores evaluate prompts (section 6 measures why).
+var threads = options.Threads ?? Math.Max(1, Environment.ProcessorCount / 2);
 const int ContextSize = 8192;
 const int BatchSize = 512;
 const int MaxConcurrent = 16;
@@ -16,8 +17,6 @@ var memoryBeforeLoad = Memory.WorkingSet();
 
 var services = new ServiceCollection();
 
-// UseLogging in the registered pipeline resolves ILoggerFactory as a required service: register a logger factory with no providers.
-services.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
 services.AddUrialChatCompletion(o =>
 {
     o.ModelPath = options.ModelPath;
@@ -35,7 +34,7 @@ var engineLoadSeconds = loadTimer.Elapsed.TotalSeconds;
 var memoryAfterEngine = Memory.WorkingSet();
 
 loadTimer.Restart();
-using var raw = new RawRunner(options.ModelPath, UrialPrompt.Default.Text, threads, ContextSize, BatchSize, MaxConcurrent + 1);
+using var raw = new RawRunner(options.ModelPath, UrialPrompt.Default.Text, threads, ContextSize, BatchSize, MaxConcurrent + 1, batchThreads: Environment.ProcessorCount);
 var rawLoadSeconds = loadTimer.Elapsed.TotalSeconds;
 var memoryAfterRaw = Memory.WorkingSet();
 
@@ -71,6 +70,11 @@ if (options.Runs("overhead"))
 if (options.Runs("threads"))
 {
     scenarios.Threads(ContextSize, BatchSize, MaxConcurrent + 1);
+}
+
+if (options.Runs("defaults"))
+{
+    scenarios.Defaults(ContextSize, BatchSize, MaxConcurrent + 1);
 }
 
 var header = $"Urial.SemanticKernel benchmarks — model `{Path.GetFileName(options.ModelPath)}`, {options.Reps} reps, threads {threads}, " +

@@ -16,8 +16,9 @@ internal sealed class RawRunner : IDisposable
     private readonly int _batchSize;
     private readonly Conversation _root;
 
-    public RawRunner(string modelPath, string prefix, int threads, int contextSize, int batchSize, int seqMax, int? batchThreads = null)
+    public RawRunner(string modelPath, string prefix, int threads, int contextSize, int batchSize, int seqMax, int? batchThreads = null, bool flashAttention = false)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         _batchSize = batchSize;
         var parameters = new ModelParams(modelPath)
         {
@@ -29,14 +30,18 @@ internal sealed class RawRunner : IDisposable
             Threads = threads,
             BatchThreads = batchThreads ?? threads,
             GpuLayerCount = 0,
-            FlashAttention = false,
+            FlashAttention = flashAttention,
         };
         Weights = LLamaWeights.LoadFromFile(parameters);
         Executor = new BatchedExecutor(Weights, parameters);
         PrefixTokens = Tokenize(prefix);
         _root = Executor.Create();
         PromptChunked(_root, PrefixTokens);
+        LoadSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
+
+    /// <summary>Gets the seconds spent loading the model and evaluating the prefix.</summary>
+    public double LoadSeconds { get; }
 
     public LLamaWeights Weights { get; }
 

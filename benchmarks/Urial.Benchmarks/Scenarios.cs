@@ -217,7 +217,7 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
         // attention spans a few hundred cells instead of the ~2.8k-cell prefix.
         var bareSequential = new List<double>();
         var bareParallel = new List<double>();
-        await using (var bareEngine = new UrialEngine(new UrialEngineOptions { ModelPath = args.ModelPath, ContextSize = 4096, BatchSize = 512, MaxConcurrentRequests = 16, Threads = args.Threads ?? Environment.ProcessorCount }))
+        await using (var bareEngine = new UrialEngine(new UrialEngineOptions { ModelPath = args.ModelPath, ContextSize = 4096, BatchSize = 512, MaxConcurrentRequests = 16, Threads = args.Threads ?? Math.Max(1, Environment.ProcessorCount / 2) }))
         {
             await bareEngine.WarmUpAsync();
             await RunRequestsAsync(bareEngine, 8, outputTokens, concurrent: true, bare: true);
@@ -355,6 +355,49 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
 
         report.Row("6 threads", "raw TTFT: Threads=1 vs Threads=2 vs Threads=1+BatchThreads=2", $"{Stats.Describe(ttft[0])} vs {Stats.Describe(ttft[1])} vs {Stats.Describe(ttft[2])} ms", $"T2/T1 {Report.F(Stats.PairedRatio(ttft[1], ttft[0]))}; split/T1 {Report.F(Stats.PairedRatio(ttft[2], ttft[0]))}");
         report.Row("6 threads", $"raw single-stream decode ({tokens} tokens): Threads=1 vs Threads=2 vs Threads=1+BatchThreads=2", $"{Stats.Describe(decode[0], "F0")} vs {Stats.Describe(decode[1], "F0")} vs {Stats.Describe(decode[2], "F0")} tok/s", $"T2/T1 {Report.F(Stats.PairedRatio(decode[1], decode[0]))}; split/T1 {Report.F(Stats.PairedRatio(decode[2], decode[0]))}");
+    }
+
+    /// <summary>
+    /// The defaults the engine ships with, measured: flash attention off vs on (TTFT and decode, interleaved), and the
+    /// prefix evaluation time at batch sizes 128, 256 and 512 (load + prefix, one runner each, repeated).
+    /// </summary>
+    public void Defaults(int contextSize, int batchSize, int seqMax)
+    {
+        var prompt = SingleTurn(0);
+        var tokens = args.Quick ? 64 : 128;
+        var threads = args.Threads ?? Math.Max(1, Environment.ProcessorCount / 2);
+        using var off = new RawRunner(args.ModelPath, _prompt.Text, threads, contextSize, batchSize, seqMax, Environment.ProcessorCount);
+        using var on = new RawRunner(args.ModelPath, _prompt.Text, threads, contextSize, batchSize, seqMax, Environment.ProcessorCount, flashAttention: true);
+        RawRunner[] runners = [off, on];
+        var ttft = runners.Select(_ => new List<double>()).ToArray();
+        var decode = runners.Select(_ => new List<double>()).ToArray();
+        for (var rep = 0; rep < args.Reps; rep++)
+        {
+            for (var i = 0; i < runners.Length; i++)
+            {
+                var k = (i + rep) % runners.Length;
+                ttft[k].Add(runners[k].TimeToFirstTokenForked(prompt) * 1000);
+                var g = runners[k].Generate(prompt, tokens);
+                decode[k].Add((g.Tokens - 1) / g.DecodeSeconds);
+            }
+        }
+
+        report.Row("7 defaults", "raw TTFT: flash attention off vs on", $"{Stats.Describe(ttft[0])} vs {Stats.Describe(ttft[1])} ms", $"on/off {Report.F(Stats.PairedRatio(ttft[1], ttft[0]))}");
+        report.Row("7 defaults", $"raw decode ({tokens} tokens): flash attention off vs on", $"{Stats.Describe(decode[0], "F0")} vs {Stats.Describe(decode[1], "F0")} tok/s", $"on/off {Report.F(Stats.PairedRatio(decode[1], decode[0]))}");
+
+        int[] sizes = [128, 256, 512];
+        var load = sizes.Select(_ => new List<double>()).ToArray();
+        for (var rep = 0; rep < Math.Max(3, args.Reps / 4); rep++)
+        {
+            for (var i = 0; i < sizes.Length; i++)
+            {
+                var k = (i + rep) % sizes.Length;
+                using var runner = new RawRunner(args.ModelPath, _prompt.Text, threads, contextSize, sizes[k], seqMax, Environment.ProcessorCount);
+                load[k].Add(runner.LoadSeconds * 1000);
+            }
+        }
+
+        report.Row("7 defaults", "model load + prefix evaluation: BatchSize 128 vs 256 vs 512", $"{Stats.Describe(load[0], "F0")} vs {Stats.Describe(load[1], "F0")} vs {Stats.Describe(load[2], "F0")} ms", $"512/128 {Report.F(Stats.PairedRatio(load[2], load[0]))}; 512/256 {Report.F(Stats.PairedRatio(load[2], load[1]))}");
     }
 
     private static int KvBytesPerCell(LLamaWeights weights)
