@@ -34,7 +34,11 @@ internal static class ShiftScorer
         }
 
         var todo = items.Where(item => !done.ContainsKey(item.Id)).ToList();
-        if (todo.Count > 0)
+        if (todo.Count == 0)
+        {
+            await RunProgress.RunAsync(context, $"Scoring answers ({name})", 0, _ => Task.CompletedTask);
+        }
+        else
         {
             if (mode == ShiftMode.Urial)
             {
