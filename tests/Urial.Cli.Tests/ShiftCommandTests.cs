@@ -108,6 +108,32 @@ public sealed class ShiftCommandTests
     }
 
     [Fact]
+    public async Task An_aligned_model_with_a_chat_template_answers_through_it_and_its_answers_are_scored()
+    {
+        using var directory = new TempDirectory();
+        var templated = directory.Combine("stories260K-chatml.gguf");
+        GgufTemplateWriter.CopyWithTemplate(Model, templated, GgufTemplateWriter.ChatMlTemplate);
+        var output = directory.Combine("out");
+
+        var (code, _, error) = await CliRun.RunAsync(
+            "shift", "--base", Model, "--aligned", templated, "--without-urial",
+            "--data", CliRun.DataPath, "--limit", "2", "--max-answer-tokens", "24", "--out", output);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("Generating aligned answers: 2/2", error, StringComparison.Ordinal);
+        Assert.Equal(2, CliRun.Lines(output, "answers-*.jsonl").Length);
+        var report = Mode(CliRun.ReadJson(Path.Combine(output, "shift-report.json")), "plain");
+        Assert.Equal(2, report.GetProperty("items").GetInt32());
+        Assert.True(report.GetProperty("tokens").GetInt32() > 0);
+        using (var aligned = ScoringModel.Load(templated, contextSize: 512, batchSize: 64, gpuLayers: 0))
+        {
+            Assert.Equal("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", aligned.ApplyChatTemplate("Hi"));
+        }
+
+        Assert.Contains("its own chat template", CliRun.ReadJson(Path.Combine(output, "shift-report.json")).GetProperty("answersSource").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Both_an_aligned_model_and_an_answers_file_is_a_usage_error()
     {
         var (code, _, error) = await CliRun.RunAsync("shift", "--base", Model, "--aligned", Model, "--answers", CliRun.DataPath, "--data", CliRun.DataPath);
