@@ -45,7 +45,7 @@ public sealed class EvalCommandTests
     }
 
     [Fact]
-    public async Task Eval_with_a_remote_judge_posts_a_strict_json_schema_request_to_chat_completions()
+    public async Task Eval_with_a_remote_judge_posts_strict_json_schema_requests_and_resumes_after_an_interruption_without_duplicates()
     {
         using var directory = new TempDirectory();
         var port = FreePort();
@@ -81,13 +81,24 @@ public sealed class EvalCommandTests
             }
         }, TestContext.Current.CancellationToken);
 
-        var (code, output, error) = await CliRun.RunAsync(
+        string[] args =
+        [
             "eval", "--data", CliRun.DataPath, "--model", Model, "--judge", $"http://127.0.0.1:{port}/v1", "--judge-model", "judge-x",
-            "--limit", "2", "--max-tokens", "8", "--out", directory.Path);
+            "--limit", "2", "--max-tokens", "8", "--out", directory.Path,
+        ];
+
+        // Ctrl+C after the first judgment, then the same command again: the second run asks the judge only about item 1.
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        using var interruptedError = new CancelOnLineWriter(cancellation, "1/2 (stories260K.gguf id 0)");
+        var interrupted = await CliRun.RunAsync(args, interruptedError, cancellation.Token);
+        var (code, output, error) = await CliRun.RunAsync(args);
         listener.Stop();
         await server;
 
+        Assert.Equal(UrialCli.CancelledExitCode, interrupted.Code);
         Assert.True(code == 0, error);
+        Assert.Contains("1/1 (stories260K.gguf id 1)", error, StringComparison.Ordinal);
+        Assert.Equal(["0", "1"], CliRun.Lines(directory.Path, "judgments-*.jsonl").Select(line => JsonDocument.Parse(line).RootElement.GetProperty("id").GetString()).Order(StringComparer.Ordinal));
         Assert.Equal(2, requests.Count);
         var request = requests[0];
         Assert.Equal("judge-x", request.GetProperty("model").GetString());

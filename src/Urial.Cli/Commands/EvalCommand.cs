@@ -35,12 +35,19 @@ internal static class EvalCommand
             items = items.Take(n).ToList();
         }
 
+        // Every file is checked before the first model loads: a typo in --compare must not cost the first model's run.
+        models.ForEach(ModelFiles.Validate);
+        var remoteJudge = IsRemote(judgeText, out _);
+        if (!remoteJudge)
+        {
+            ValidateJudgePath(judgeText);
+        }
+
         Directory.CreateDirectory(outDirectory);
         var modelKeys = new List<(string Path, string Key)>();
         var answers = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         foreach (var model in models)
         {
-            ModelFiles.Validate(model);
             var key = Fingerprint.Of(Fingerprint.File(model), Fingerprint.Text(prompt.Text), maxTokens.ToString(CultureInfo.InvariantCulture));
             modelKeys.Add((model, key));
             answers[key] = await AnswerAsync(model, key, prompt, items, maxTokens, contextSize, outDirectory, context, cancellationToken);
@@ -90,17 +97,26 @@ internal static class EvalCommand
 
     private static IJudge CreateJudge(string judge, string judgeModel, int maxTokens, int rationaleChars, int contextSize)
     {
-        if (Uri.TryCreate(judge, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        if (IsRemote(judge, out var uri))
         {
             return new RemoteJudge(uri, judgeModel, maxTokens, rationaleChars);
         }
 
+        ValidateJudgePath(judge);
+        return new LocalJudge(judge, contextSize, maxTokens, rationaleChars);
+    }
+
+    private static bool IsRemote(string judge, out Uri uri) =>
+        Uri.TryCreate(judge, UriKind.Absolute, out uri!) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    private static void ValidateJudgePath(string judge)
+    {
         if (!judge.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
         {
             throw new CliException($"--judge '{judge}' is neither an http(s) base URL of an OpenAI-compatible server nor a .gguf file.");
         }
 
-        return new LocalJudge(judge, contextSize, maxTokens, rationaleChars);
+        ModelFiles.Validate(judge);
     }
 
     private static async Task<Dictionary<string, string>> AnswerAsync(
