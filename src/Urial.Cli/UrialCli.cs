@@ -12,13 +12,17 @@ public static class UrialCli
         urial - URIAL in-context alignment for base GGUF models
 
         Commands:
-          urial chat   --model m.gguf [--prompt p.txt] [--context N] [--max-tokens N]
+          urial chat   --model m.gguf [--prompt p.txt] [--max-tokens N]
           urial render --conversation c.json [--prompt p.txt]
           urial shift  --base base.gguf (--aligned chat.gguf | --answers data.json) --data instructions.json
                        [--limit N] [--with-urial | --without-urial | --both] [--out dir]
-                       [--max-answer-tokens N] [--aligned-prompting chat-template|same] [--context N] [--batch N]
+                       [--max-answer-tokens N] [--aligned-prompting chat-template|same] [--prompt p.txt]
           urial eval   --data instructions.json --model m.gguf --judge <http(s)://base-url | judge.gguf>
-                       [--compare m2.gguf] [--limit N] [--out dir] [--max-tokens N] [--judge-model name]
+                       [--compare m2.gguf] [--limit N] [--out dir] [--max-tokens N] [--prompt p.txt]
+                       [--judge-model name] [--judge-max-tokens N] [--rationale-chars N]
+
+        Model loading (every command that loads a model):
+          [--context N (8192)] [--batch N (512)] [--threads N] [--gpu-layers N (0; -1 = all, needs a GPU backend)]
 
         See docs/research.md for the shift analysis and the evaluation rubric.
         """;
@@ -68,7 +72,7 @@ public static class UrialCli
             await context.Error.WriteLineAsync("urial: cancelled; finished items are kept in the output folder and skipped when the command is run again.").ConfigureAwait(false);
             return CancelledExitCode;
         }
-        catch (Exception exception) when (exception is FileNotFoundException or InvalidDataException or LoadWeightsFailedException or ArgumentException or NotSupportedException or HttpRequestException or System.Text.Json.JsonException)
+        catch (Exception exception) when (exception is FileNotFoundException or InvalidDataException or LoadWeightsFailedException or ArgumentException or NotSupportedException or HttpRequestException or System.Text.Json.JsonException or InvalidOperationException)
         {
             await context.Error.WriteLineAsync($"urial: {exception.Message}").ConfigureAwait(false);
             return 1;

@@ -125,7 +125,7 @@ public sealed class ShiftCommandTests
         var report = Mode(CliRun.ReadJson(Path.Combine(output, "shift-report.json")), "plain");
         Assert.Equal(2, report.GetProperty("items").GetInt32());
         Assert.True(report.GetProperty("tokens").GetInt32() > 0);
-        using (var aligned = ScoringModel.Load(templated, contextSize: 512, batchSize: 64, gpuLayers: 0))
+        using (var aligned = ScoringModel.Load(templated, new ModelSettings(ContextSize: 512, BatchSize: 64, GpuLayers: 0, Threads: null)))
         {
             Assert.Equal("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", aligned.ApplyChatTemplate("Hi"));
         }

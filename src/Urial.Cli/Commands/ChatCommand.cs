@@ -11,13 +11,13 @@ internal static class ChatCommand
     {
         var model = options.Required("model");
         var prompt = PromptOption.Read(options);
-        var contextSize = options.OptionalInt("context", 256) ?? 8192;
+        var settings = ModelSettings.Read(options);
         var maxTokens = options.OptionalInt("max-tokens", 1) ?? 512;
         options.EnsureAllRead();
 
         ModelFiles.Validate(model);
         NativeLog.Silence();
-        await using var client = UrialChatClient.FromModel(model, prompt, engine => engine.ContextSize = contextSize);
+        await using var client = UrialChatClient.FromModel(model, prompt, settings.Apply);
         var chatOptions = new ChatOptions { MaxOutputTokens = maxTokens };
         var history = new List<ChatMessage>();
         await context.Output.WriteLineAsync($"Chatting with {Path.GetFileName(model)} through the URIAL prompt '{prompt.Name}'. /reset starts over, /exit quits.");

@@ -24,7 +24,7 @@ internal static class EvalCommand
         var maxTokens = options.OptionalInt("max-tokens", 1) ?? 512;
         var judgeMaxTokens = options.OptionalInt("judge-max-tokens", 16) ?? 1024;
         var rationaleChars = options.OptionalInt("rationale-chars", 0) ?? 300;
-        var contextSize = options.OptionalInt("context", 256) ?? 8192;
+        var settings = ModelSettings.Read(options);
         var judgeModel = options.Optional("judge-model") ?? "gpt-4o";
         var prompt = PromptOption.Read(options);
         options.EnsureAllRead();
@@ -50,10 +50,10 @@ internal static class EvalCommand
         {
             var key = Fingerprint.Of(Fingerprint.File(model), Fingerprint.Text(prompt.Text), maxTokens.ToString(CultureInfo.InvariantCulture));
             modelKeys.Add((model, key));
-            answers[key] = await AnswerAsync(model, key, prompt, items, maxTokens, contextSize, outDirectory, context, cancellationToken);
+            answers[key] = await AnswerAsync(model, key, prompt, items, maxTokens, settings, outDirectory, context, cancellationToken);
         }
 
-        await using var judge = CreateJudge(judgeText, judgeModel, judgeMaxTokens, rationaleChars, contextSize);
+        await using var judge = CreateJudge(judgeText, judgeModel, judgeMaxTokens, rationaleChars, settings);
         var judgeKey = Fingerprint.Of(judge.Name, JudgeRubric.Version, rationaleChars.ToString(CultureInfo.InvariantCulture));
         var store = new JsonlStore<JudgmentRecord>(Path.Combine(outDirectory, $"judgments-{judgeKey}.jsonl"), JsonOptions.Lines);
         var judged = new Dictionary<(string, string), JudgmentRecord>();
@@ -95,7 +95,7 @@ internal static class EvalCommand
         return failed == 0 ? 0 : 1;
     }
 
-    private static IJudge CreateJudge(string judge, string judgeModel, int maxTokens, int rationaleChars, int contextSize)
+    private static IJudge CreateJudge(string judge, string judgeModel, int maxTokens, int rationaleChars, ModelSettings settings)
     {
         if (IsRemote(judge, out var uri))
         {
@@ -103,7 +103,7 @@ internal static class EvalCommand
         }
 
         ValidateJudgePath(judge);
-        return new LocalJudge(judge, contextSize, maxTokens, rationaleChars);
+        return new LocalJudge(judge, settings, maxTokens, rationaleChars);
     }
 
     private static bool IsRemote(string judge, out Uri uri) =>
@@ -120,7 +120,7 @@ internal static class EvalCommand
     }
 
     private static async Task<Dictionary<string, string>> AnswerAsync(
-        string model, string key, UrialPrompt prompt, List<InstructionItem> items, int maxTokens, int contextSize, string outDirectory, CliContext context, CancellationToken cancellationToken)
+        string model, string key, UrialPrompt prompt, List<InstructionItem> items, int maxTokens, ModelSettings settings, string outDirectory, CliContext context, CancellationToken cancellationToken)
     {
         var store = new JsonlStore<AnswerRecord>(Path.Combine(outDirectory, $"answers-{key}.jsonl"), JsonOptions.Lines);
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -136,11 +136,7 @@ internal static class EvalCommand
         }
 
         NativeLog.Silence();
-        await using var client = UrialChatClient.FromModel(model, prompt, options =>
-        {
-            options.ContextSize = contextSize;
-            options.MaxConcurrentRequests = 1;
-        });
+        await using var client = UrialChatClient.FromModel(model, prompt, settings.Apply);
         var chatOptions = new ChatOptions { Temperature = 0, MaxOutputTokens = maxTokens };
         await RunProgress.RunAsync(context, $"Answering with {Path.GetFileName(model)}", todo.Count, async itemDone =>
         {

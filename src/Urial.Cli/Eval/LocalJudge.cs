@@ -9,16 +9,12 @@ internal sealed class LocalJudge : IJudge
     private readonly UrialChatClient _client;
     private readonly ChatOptions _options;
 
-    public LocalJudge(string path, int contextSize, int maxTokens, int rationaleChars)
+    public LocalJudge(string path, ModelSettings settings, int maxTokens, int rationaleChars)
     {
         ModelFiles.Validate(path);
         NativeLog.Silence();
         Name = "local:" + Path.GetFileName(path);
-        _client = UrialChatClient.FromModel(path, configure: options =>
-        {
-            options.ContextSize = contextSize;
-            options.MaxConcurrentRequests = 1;
-        });
+        _client = UrialChatClient.FromModel(path, configure: settings.Apply);
         _options = new ChatOptions
         {
             Temperature = 0,

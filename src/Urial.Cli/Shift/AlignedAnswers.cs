@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 
 namespace Urial.Cli;
 
@@ -28,7 +25,7 @@ internal static class AlignedAnswers
             return answers;
         }
 
-        using var model = ScoringModel.Load(alignedPath, settings.ContextSize, settings.BatchSize, settings.GpuLayers);
+        using var model = ScoringModel.Load(alignedPath, settings.Model);
         if (settings.AlignedUsesChatTemplate && model.ChatTemplate is null)
         {
             throw new CliException(
@@ -57,28 +54,4 @@ internal static class AlignedAnswers
         });
         return answers;
     }
-}
-
-/// <summary>Short stable keys for cache file names: a changed model, prompt or option never reuses stale results.</summary>
-internal static class Fingerprint
-{
-    public static string Of(params string[] parts) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001f', parts))))[..12];
-
-    /// <summary>Identifies a file by name, size and modification time (hashing a 4 GB model would take a minute).</summary>
-    public static string File(string path)
-    {
-        var info = new FileInfo(path);
-        return string.Create(CultureInfo.InvariantCulture, $"{info.Name}|{info.Length}|{info.LastWriteTimeUtc.Ticks}");
-    }
-
-    public static string Text(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
-}
-
-/// <summary>The JSON settings of cache lines and reports.</summary>
-internal static class JsonOptions
-{
-    public static readonly JsonSerializerOptions Lines = new(JsonSerializerDefaults.Web);
-
-    public static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }

@@ -40,8 +40,9 @@ internal sealed class ScoringModel : IDisposable
 
     public int PrefixTokenCount => _prefixTokens.Length;
 
-    public static ScoringModel Load(string path, int contextSize, int batchSize, int gpuLayers)
+    public static ScoringModel Load(string path, ModelSettings settings)
     {
+        var (contextSize, batchSize) = (settings.ContextSize, settings.BatchSize);
         ModelFiles.Validate(path);
         NativeLog.Silence();
         var parameters = new ModelParams(path)
@@ -51,7 +52,9 @@ internal sealed class ScoringModel : IDisposable
             UBatchSize = (uint)batchSize,
             SeqMax = 2, // the root holding the prefix + the one sequence being scored
             KVUnified = true, // Fork() aborts the process without a unified KV cache
-            GpuLayerCount = gpuLayers,
+            GpuLayerCount = settings.GpuLayers,
+            Threads = settings.Threads,
+            BatchThreads = settings.Threads,
             FlashAttention = false,
         };
         var weights = LLamaWeights.LoadFromFile(parameters);

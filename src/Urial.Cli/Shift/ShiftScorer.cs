@@ -25,7 +25,7 @@ internal static class ShiftScorer
             mode == ShiftMode.Urial ? Fingerprint.Text(settings.Prompt.Text) : string.Empty,
             answersSource,
             settings.MaxAnswerTokens.ToString(CultureInfo.InvariantCulture),
-            settings.ContextSize.ToString(CultureInfo.InvariantCulture));
+            settings.Model.ContextSize.ToString(CultureInfo.InvariantCulture));
         var store = new JsonlStore<ShiftItemRecord>(Path.Combine(settings.OutDirectory, $"shift-{name}-{key}.jsonl"), JsonOptions.Lines);
         var done = new Dictionary<string, ShiftItemRecord>(StringComparer.Ordinal);
         foreach (var record in store.ReadAll())
