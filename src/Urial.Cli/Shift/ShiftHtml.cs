@@ -89,7 +89,7 @@ internal static class ShiftHtml
             var token = mode.TopShiftedTokens[i];
             var y = 5 + i * Row;
             var width = Math.Max(1.0, Width * token.Count / (double)max);
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"0\" y=\"{y + 13}\" font-size=\"12\" font-family=\"monospace\">{E(ShiftReportWriter.Visible(token.Text))}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"0\" y=\"{y + 13}\" font-size=\"12\" font-family=\"monospace\" xml:space=\"preserve\">{E(ShiftReportWriter.Visible(token.Text))}</text>");
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{Left}\" y=\"{y}\" width=\"{width:0.#}\" height=\"16\" fill=\"{ShiftedColor}\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + width + 6:0.#}\" y=\"{y + 13}\" font-size=\"12\">{token.Count} (base would say {E(ShiftReportWriter.Visible(token.BaseTopText))})</text>\n");
         }
