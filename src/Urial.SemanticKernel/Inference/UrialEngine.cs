@@ -81,6 +81,7 @@ public sealed partial class UrialEngine : IUrialEngine
     public async Task<int> CountTokensAsync(string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
+        cancellationToken.ThrowIfCancellationRequested();
         await WarmUpAsync(cancellationToken).ConfigureAwait(false);
         return Tokenize(text).Length;
     }
@@ -171,9 +172,28 @@ public sealed partial class UrialEngine : IUrialEngine
     /// <summary>Tokenizes a whole prompt as plain text: control-token text in user content can never become a control token.</summary>
     private LLamaToken[] Tokenize(string text)
     {
-        // Tokenizing through the weights is thread-safe (measured), so callers do it on their own threads.
+        // Tokenizing through the weights is thread-safe (measured), so callers do it on their own threads. The loop
+        // may free the weights at any moment (dispose): a reference on the native handle keeps the model alive until
+        // this call is done, and a handle already released means the engine was disposed.
         var weights = _weights ?? throw new InvalidOperationException("The engine is not loaded.");
-        return weights.Tokenize(text, add_bos: true, special: false, Encoding.UTF8);
+        var handle = weights.NativeHandle;
+        var referenced = false;
+        try
+        {
+            handle.DangerousAddRef(ref referenced);
+            return weights.Tokenize(text, add_bos: true, special: false, Encoding.UTF8);
+        }
+        catch (ObjectDisposedException)
+        {
+            throw new ObjectDisposedException(nameof(UrialEngine), "The Urial engine was disposed.");
+        }
+        finally
+        {
+            if (referenced)
+            {
+                handle.DangerousRelease();
+            }
+        }
     }
 
     /// <summary>Validates the prompt's size against the context before it is queued, and caps the output budget.</summary>
