@@ -17,9 +17,12 @@ internal static class ChatOptionsDefaults
         AddIfMissing(options, ChatOptionsTranslator.RepeatPenaltyKey, defaults.RepeatPenalty);
         AddIfMissing(options, ChatOptionsTranslator.MinPKey, defaults.MinP);
         AddIfMissing(options, ChatOptionsTranslator.PenaltyWindowKey, defaults.PenaltyWindow);
+        AddIfMissing(options, UrialChatClient.ContextOverflowKey, defaults.ContextOverflow);
     }
 
-    private static void AddIfMissing(ChatOptions options, string key, double? value)
+    private static void AddIfMissing(ChatOptions options, string key, double? value) => AddIfMissing(options, key, (object?)value);
+
+    private static void AddIfMissing(ChatOptions options, string key, object? value)
     {
         if (value is null || options.AdditionalProperties?.ContainsKey(key) == true)
         {
@@ -28,6 +31,6 @@ internal static class ChatOptionsDefaults
 
         // A fresh dictionary: the clone may still share the caller's.
         options.AdditionalProperties = options.AdditionalProperties is null ? [] : new AdditionalPropertiesDictionary(options.AdditionalProperties);
-        options.AdditionalProperties[key] = value.Value;
+        options.AdditionalProperties[key] = value;
     }
 }

@@ -48,9 +48,34 @@ internal static class ChatOptionsTranslator
             StopSequences = [.. promptStopSequences, .. options?.StopSequences ?? []],
             Grammar = options is null ? null : ToolCallGrammar.For(tools, options, JsonLimits(options)) ?? ResponseGrammar(options.ResponseFormat, JsonLimits(options)),
         };
-        request.Validate();
+        try
+        {
+            request.Validate();
+        }
+        catch (ArgumentException ex) when (ex.ParamName is { } name && s_chatOptionNames.TryGetValue(name, out var option))
+        {
+            // The engine names its own parameter; the caller set a ChatOptions member or key.
+            throw new ArgumentException($"{ex.Message} Fix {option}.", nameof(options), ex);
+        }
+
         return request;
     }
+
+    /// <summary>Where each engine parameter comes from in <see cref="ChatOptions"/>, for error messages.</summary>
+    private static readonly Dictionary<string, string> s_chatOptionNames = new(StringComparer.Ordinal)
+    {
+        [nameof(SamplingParameters.Temperature)] = "ChatOptions.Temperature",
+        [nameof(SamplingParameters.TopP)] = "ChatOptions.TopP",
+        [nameof(SamplingParameters.TopK)] = "ChatOptions.TopK",
+        [nameof(SamplingParameters.FrequencyPenalty)] = "ChatOptions.FrequencyPenalty",
+        [nameof(SamplingParameters.PresencePenalty)] = "ChatOptions.PresencePenalty",
+        [nameof(SamplingParameters.Seed)] = "ChatOptions.Seed",
+        [nameof(SamplingParameters.RepetitionPenalty)] = $"ChatOptions.AdditionalProperties[\"{RepeatPenaltyKey}\"]",
+        [nameof(SamplingParameters.MinP)] = $"ChatOptions.AdditionalProperties[\"{MinPKey}\"]",
+        [nameof(SamplingParameters.PenaltyWindow)] = $"ChatOptions.AdditionalProperties[\"{PenaltyWindowKey}\"]",
+        [nameof(GenerationRequest.MaxOutputTokens)] = "ChatOptions.MaxOutputTokens",
+        [nameof(GenerationRequest.StopSequences)] = "ChatOptions.StopSequences",
+    };
 
     /// <summary>JSON response formats decode under a grammar: the answer is JSON (matching the schema, if any) by construction.</summary>
     /// <exception cref="NotSupportedException">The schema uses a keyword the grammar converter does not support; the message names it.</exception>

@@ -16,12 +16,38 @@ namespace Urial.SemanticKernel;
 /// the frequency and presence penalties, <see cref="ChatOptions.MaxOutputTokens"/>,
 /// <see cref="ChatOptions.StopSequences"/>, <see cref="ChatOptions.Instructions"/> (rendered as a system turn)
 /// and the llama knobs <c>repeat_penalty</c>, <c>min_p</c> and <c>penalty_window</c> in
-/// <see cref="ChatOptions.AdditionalProperties"/>. This type is thread-safe.
+/// <see cref="ChatOptions.AdditionalProperties"/>. A conversation too long for the context fails with
+/// <see cref="UrialContextLengthExceededException"/>, unless <see cref="ContextOverflowKey"/> asks to drop the oldest turns.
+/// This type is thread-safe.
 /// </remarks>
 public sealed class UrialChatClient : IChatClient, IAsyncDisposable
 {
     /// <summary>The provider name reported in <see cref="ChatClientMetadata"/> and telemetry.</summary>
     public const string ProviderName = "urial";
+
+    /// <summary>
+    /// The <see cref="ChatOptions.AdditionalProperties"/> key that chooses what happens when a conversation does not fit the context:
+    /// <see cref="ContextOverflowError"/> (the default) or <see cref="ContextOverflowDropOldestTurns"/>.
+    /// </summary>
+    public const string ContextOverflowKey = "context_overflow";
+
+    /// <summary>The <see cref="ContextOverflowKey"/> value (the default) that fails a conversation too long for the context with <see cref="UrialContextLengthExceededException"/>.</summary>
+    public const string ContextOverflowError = "error";
+
+    /// <summary>
+    /// The <see cref="ContextOverflowKey"/> value that drops the oldest exchanges (a user message and what follows it up to the next
+    /// user message) until the prompt leaves room for <see cref="ChatOptions.MaxOutputTokens"/> (256 tokens when unset).
+    /// </summary>
+    /// <remarks>
+    /// The URIAL prompt, system messages (instructions) and the last user message with everything after it are never dropped; when
+    /// they alone do not fit, the request fails with <see cref="UrialContextLengthExceededException"/>. The number of messages left out
+    /// is reported in the final update's <see cref="ChatResponseUpdate.AdditionalProperties"/> under <see cref="DroppedMessagesKey"/>.
+    /// Needs the local <see cref="UrialEngine"/>, which counts tokens; other engines throw <see cref="NotSupportedException"/>.
+    /// </remarks>
+    public const string ContextOverflowDropOldestTurns = "drop_oldest_turns";
+
+    /// <summary>The <see cref="ChatResponseUpdate.AdditionalProperties"/> key of the number of messages <see cref="ContextOverflowDropOldestTurns"/> left out (an <see cref="int"/>; absent when none).</summary>
+    public const string DroppedMessagesKey = "dropped_messages";
 
     private readonly bool _ownsEngine;
     private readonly ChatClientMetadata _metadata;
@@ -73,7 +99,19 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(messages);
         var tools = PromptTools.From(options);
-        var request = ChatOptionsTranslator.ToRequest(Prompt.Render(WithInstructions(messages, options), tools), options, Prompt.StopSequences, tools);
+        var conversation = WithInstructions(messages, options).ToList();
+        var prompt = Prompt.Render(conversation, tools);
+        var request = ChatOptionsTranslator.ToRequest(prompt, options, Prompt.StopSequences, tools);
+        var dropped = 0;
+        if (ContextOverflow.DropsOldestTurns(options))
+        {
+            (var fitted, dropped) = await ContextOverflow.FitAsync(Engine, conversation, kept => Prompt.Render(kept, tools), request.MaxOutputTokens, cancellationToken).ConfigureAwait(false);
+            if (dropped > 0)
+            {
+                request = ChatOptionsTranslator.ToRequest(fitted, options, Prompt.StopSequences, tools);
+            }
+        }
+
         var calls = new StringBuilder();
         var inCall = request.Grammar is { Trigger: null } && tools is { IsRendered: true };
 
@@ -105,6 +143,11 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
             if (update.FinishReason is { } finish)
             {
                 chatUpdate.FinishReason = finish == GenerationFinishReason.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
+                if (dropped > 0)
+                {
+                    chatUpdate.AdditionalProperties = new() { [DroppedMessagesKey] = dropped };
+                }
+
                 if (calls.Length > 0)
                 {
                     AddCalls(chatUpdate, calls.ToString());

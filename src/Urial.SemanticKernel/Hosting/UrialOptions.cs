@@ -110,6 +110,14 @@ public sealed class UrialOptions
     /// <value><see langword="null"/> (a random seed per request) by default; valid range [0, 4294967295].</value>
     public long? Seed { get; set; }
 
+    /// <summary>Gets or sets what happens when a conversation does not fit the context, for requests that do not choose (<c>context_overflow</c> in <c>ChatOptions.AdditionalProperties</c>).</summary>
+    /// <value>
+    /// <see langword="null"/> or <c>"error"</c> (the default): fail with <see cref="UrialContextLengthExceededException"/>;
+    /// <c>"drop_oldest_turns"</c>: drop the oldest exchanges, never the URIAL prompt, system messages or the last user message
+    /// (see <see cref="UrialChatClient.ContextOverflowDropOldestTurns"/>).
+    /// </value>
+    public string? ContextOverflow { get; set; }
+
     /// <summary>Gets or sets a prompt given in code, which takes precedence over <see cref="Prompt"/> (not bindable).</summary>
     internal UrialPrompt? PromptInstance { get; set; }
 

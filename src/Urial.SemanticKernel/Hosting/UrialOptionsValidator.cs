@@ -28,6 +28,13 @@ internal sealed class UrialOptionsValidator : IValidateOptions<UrialOptions>
         CheckPrompt(options, errors);
         CheckSampling(options, errors);
         CheckBackend(options, errors);
+        if (options.ContextOverflow is { } overflow
+            && !string.Equals(overflow, UrialChatClient.ContextOverflowError, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(overflow, UrialChatClient.ContextOverflowDropOldestTurns, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"ContextOverflow is '{overflow}'; use \"{UrialChatClient.ContextOverflowError}\" or \"{UrialChatClient.ContextOverflowDropOldestTurns}\".");
+        }
+
         return errors.Count == 0
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(errors.Select(error => $"{label}: {error}"));

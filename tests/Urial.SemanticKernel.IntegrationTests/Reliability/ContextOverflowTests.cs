@@ -1,0 +1,142 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Urial.SemanticKernel.IntegrationTests.Hosting;
+
+namespace Urial.SemanticKernel.IntegrationTests.Reliability;
+
+/// <summary>The <c>drop_oldest_turns</c> policy: what is dropped, what never is, and how a host sets it as the default.</summary>
+public sealed class ContextOverflowTests(FaultContext context) : IClassFixture<FaultContext>
+{
+    private static CancellationToken Token => FaultContext.Token;
+
+    [Fact]
+    public async Task Whole_oldest_exchanges_go_first_while_system_messages_and_the_turn_being_answered_stay()
+    {
+        var conversation = ToolConversation(exchanges: 30);
+        var rendered = new Dictionary<string, IReadOnlyList<ChatMessage>>();
+        string Render(IReadOnlyList<ChatMessage> kept)
+        {
+            var text = context.Client.Prompt.Render(kept, tools: null);
+            rendered[text] = kept;
+            return text;
+        }
+
+        var (prompt, dropped) = await ContextOverflow.FitAsync(context.Engine, conversation, Render, maxOutputTokens: 40, Token);
+        var sent = rendered[prompt];
+
+        Assert.True(dropped > 0);
+        Assert.True(await context.Engine.CountTokensAsync(prompt, Token) <= context.Engine.ContextSize - 40);
+
+        // Every system message stays, wherever it was.
+        Assert.Equal(conversation.Where(m => m.Role == ChatRole.System), sent.Where(m => m.Role == ChatRole.System));
+
+        // The rest is a suffix of the conversation that starts at a user message and ends with the turn being answered (its call and result too).
+        var rest = sent.Where(m => m.Role != ChatRole.System).ToList();
+        var original = conversation.Where(m => m.Role != ChatRole.System).ToList();
+        Assert.Equal(original.Count - dropped, rest.Count);
+        Assert.Equal(original[^rest.Count..], rest);
+        Assert.Equal(ChatRole.User, rest[0].Role);
+        Assert.Equal(conversation.TakeLast(3), sent.TakeLast(3));
+
+        // No orphan: every result's call is still there.
+        var calls = rest.SelectMany(m => m.Contents.OfType<FunctionCallContent>()).Select(c => c.CallId).ToHashSet();
+        Assert.All(rest.SelectMany(m => m.Contents.OfType<FunctionResultContent>()), result => Assert.Contains(result.CallId, calls));
+    }
+
+    [Fact]
+    public async Task A_conversation_that_fits_is_sent_whole_and_reports_nothing_dropped()
+    {
+        var options = new ChatOptions { MaxOutputTokens = 8, AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = "DROP_OLDEST_TURNS" } };
+        List<ChatMessage> conversation = [new(ChatRole.User, "Hi"), new(ChatRole.Assistant, "Hello!"), new(ChatRole.User, "Tell me a story.")];
+
+        var updates = await context.Client.GetStreamingResponseAsync(conversation, options, Token).ToListAsync(Token);
+        var withoutPolicy = await context.Client.GetResponseAsync(conversation, new ChatOptions { MaxOutputTokens = 8 }, Token);
+
+        Assert.All(updates, u => Assert.False(u.AdditionalProperties?.ContainsKey(UrialChatClient.DroppedMessagesKey) ?? false));
+        Assert.Equal(withoutPolicy.Text, updates.ToChatResponse().Text);
+        Assert.Equal(withoutPolicy.Usage!.InputTokenCount, updates.ToChatResponse().Usage!.InputTokenCount);
+    }
+
+    [Fact]
+    public async Task An_engine_that_cannot_count_tokens_refuses_the_policy_by_name()
+    {
+        var client = new UrialChatClient(new SilentEngine());
+        var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialChatClient.ContextOverflowDropOldestTurns } };
+
+        var error = await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync("Hi", options, Token));
+
+        Assert.Contains("drop_oldest_turns", error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(SilentEngine), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_host_can_make_dropping_the_default_and_a_request_can_still_choose_error()
+    {
+        using var host = TestHost.Build(
+            new Dictionary<string, string?>
+            {
+                ["Urial:ModelPath"] = TestModel.Path,
+                ["Urial:ContextSize"] = (context.PrefixTokens + FaultContext.Room).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Urial:ContextOverflow"] = "drop_oldest_turns",
+            },
+            (services, configuration) => services.AddUrialChatClient(configuration.GetSection("Urial")));
+        await host.StartAsync(Token);
+        var client = host.Services.GetRequiredService<IChatClient>();
+        var conversation = FaultMatrix.LongConversation(context);
+
+        var answered = await client.GetResponseAsync(conversation, new ChatOptions { MaxOutputTokens = 8 }, Token);
+        var refused = await Assert.ThrowsAsync<UrialContextLengthExceededException>(() => client.GetResponseAsync(
+            conversation, new ChatOptions { MaxOutputTokens = 8, AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = "error" } }, Token));
+        await host.StopAsync(Token);
+
+        Assert.NotNull(answered.FinishReason);
+        Assert.Contains("ContextSize", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_configured_policy_fails_the_host_start_by_name()
+    {
+        var error = await TestHost.StartFailure(new Dictionary<string, string?> { ["Urial:ModelPath"] = TestModel.Path, ["Urial:ContextOverflow"] = "truncate" });
+
+        Assert.Contains("ContextOverflow is 'truncate'", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>System, then per exchange a question, a call, its result and an answer; an instruction midway; then the turn being answered: a question, its call and the result.</summary>
+    private static List<ChatMessage> ToolConversation(int exchanges)
+    {
+        List<ChatMessage> conversation = [new(ChatRole.System, "Be kind.")];
+        for (var i = 0; i < exchanges; i++)
+        {
+            if (i == exchanges / 2)
+            {
+                conversation.Add(new ChatMessage(ChatRole.System, "Answer briefly."));
+            }
+
+            conversation.Add(new ChatMessage(ChatRole.User, $"How many cats live in house number {i}?"));
+            conversation.Add(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent($"call-{i}", "count_cats", new Dictionary<string, object?> { ["house"] = i })]));
+            conversation.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent($"call-{i}", $"{i % 4} cats live there.")]));
+            conversation.Add(new ChatMessage(ChatRole.Assistant, $"There are {i % 4} cats in house number {i}."));
+        }
+
+        conversation.Add(new ChatMessage(ChatRole.User, "And in the last house?"));
+        conversation.Add(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("call-last", "count_cats", new Dictionary<string, object?> { ["house"] = 99 })]));
+        conversation.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent("call-last", "2 cats live there.")]));
+        return conversation;
+    }
+
+    private sealed class SilentEngine : IUrialEngine
+    {
+        public string ModelId => "silent";
+
+        public Task WarmUpAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            yield return new GenerationUpdate(string.Empty, GenerationFinishReason.Stop, new GenerationUsage(1, 0, 0));
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
