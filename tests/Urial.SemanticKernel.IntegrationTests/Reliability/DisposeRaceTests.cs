@@ -7,9 +7,8 @@ namespace Urial.SemanticKernel.IntegrationTests.Reliability;
 /// which the loop frees on shutdown. Every call must end with a result or ObjectDisposedException — the process must not die.
 /// </summary>
 /// <remarks>
-/// REPRO of an engine bug (not fixed here: src/Urial.SemanticKernel/Inference is being edited elsewhere). Today this kills the test
-/// process with SIGSEGV (exit 139) or "Internal CLR error" (exit 134) within a second: UrialEngine.Tokenize (CountTokensAsync,
-/// GenerateAsync) uses _weights on the caller's thread while the loop's Shutdown disposes them.
+/// Before the fix this killed the test process with SIGSEGV (exit 139) within a second: UrialEngine.Tokenize used the
+/// weights on the caller's thread while the loop's Shutdown freed them. Tokenization now holds a reference on the model handle.
 /// </remarks>
 public sealed class DisposeRaceTests
 {
