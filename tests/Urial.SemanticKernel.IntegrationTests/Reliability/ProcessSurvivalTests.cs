@@ -30,6 +30,7 @@ public sealed class ProcessSurvivalTests(FaultContext context) : IClassFixture<F
         Assert.Equal(0, context.Engine.FaultCount);
         Assert.False(string.IsNullOrWhiteSpace(after.Text));
         Assert.Equal(before.Text, after.Text); // greedy: the engine's state is what it was
-        Assert.Equal(before.Usage!.CachedInputTokenCount, after.Usage!.CachedInputTokenCount);
+        // The prefix is still served from the cache (the repeated request may even reuse the first one's sequence).
+        Assert.True(after.Usage!.CachedInputTokenCount >= before.Usage!.CachedInputTokenCount, $"{after.Usage.CachedInputTokenCount} < {before.Usage.CachedInputTokenCount}");
     }
 }
