@@ -87,4 +87,4 @@ internal static class DotNet
 }
 
 /// <summary>The exit code, combined output and duration of a child process.</summary>
-internal sealed record ProcessResult(int ExitCode, string Output, TimeSpan Elapsed);
+public sealed record ProcessResult(int ExitCode, string Output, TimeSpan Elapsed);
