@@ -1,0 +1,145 @@
+using System.IO.Compression;
+using System.Xml.Linq;
+
+namespace Urial.SemanticKernel.PackageTests;
+
+/// <summary>The packed library: what the package holds, and a fresh application that knows it only as a NuGet package.</summary>
+/// <remarks>
+/// The consumer folder has stub Directory.Build/Packages files and its own nuget.config (the temporary feed and this
+/// repository's nuget.org source), so nothing of this repository's build leaks in. The restored package is removed from
+/// the NuGet cache afterwards.
+/// </remarks>
+public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<PackedLibrary>
+{
+    private static readonly TimeSpan s_buildTimeout = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan s_runTimeout = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public void The_package_carries_its_metadata_readme_license_docs_and_dependencies_but_no_native_copies()
+    {
+        AssertPacked();
+        using var package = ZipFile.OpenRead(library.Package);
+        var entries = package.Entries.Select(entry => entry.FullName).ToList();
+        XDocument nuspec;
+        using (var stream = package.GetEntry("Urial.SemanticKernel.nuspec")!.Open())
+        {
+            nuspec = XDocument.Load(stream);
+        }
+
+        Assert.Equal("Urial.SemanticKernel", Metadata(nuspec, "id"));
+        Assert.Equal(library.Version, Metadata(nuspec, "version"));
+        Assert.False(string.IsNullOrWhiteSpace(Metadata(nuspec, "authors")));
+        Assert.Contains("URIAL", Metadata(nuspec, "description"), StringComparison.Ordinal);
+        Assert.Equal("MIT", Metadata(nuspec, "license"));
+        Assert.Equal("README.md", Metadata(nuspec, "readme"));
+        Assert.Equal(["urial", "llm", "semantic-kernel", "llamasharp", "gguf", "base-model", "alignment"], Metadata(nuspec, "tags").Split(' '));
+        Assert.StartsWith("https://github.com/", Metadata(nuspec, "projectUrl"), StringComparison.Ordinal);
+        var repository = Element(nuspec, "repository");
+        Assert.Equal("git", (string?)repository.Attribute("type"));
+        Assert.StartsWith("https://github.com/", (string?)repository.Attribute("url"), StringComparison.Ordinal);
+
+        var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency")
+            .ToDictionary(e => (string)e.Attribute("id")!, e => (Version: (string)e.Attribute("version")!, Exclude: (string?)e.Attribute("exclude") ?? ""));
+        Assert.Equal("0.30.0", dependencies["LLamaSharp"].Version);
+        Assert.Equal("0.30.0", dependencies["LLamaSharp.Backend.Cpu"].Version);
+        Assert.DoesNotContain("Build", dependencies["LLamaSharp.Backend.Cpu"].Exclude, StringComparison.OrdinalIgnoreCase); // its props copy the native libraries
+        Assert.Equal("1.82.0", dependencies["Microsoft.SemanticKernel"].Version);
+        Assert.Equal("10.11.0", dependencies["Microsoft.Extensions.AI"].Version);
+        Assert.Contains("Microsoft.Extensions.Hosting.Abstractions", dependencies.Keys);
+        Assert.DoesNotContain(dependencies.Keys, id => id.StartsWith("Microsoft.SourceLink", StringComparison.Ordinal) || id.Contains("Analyzers", StringComparison.Ordinal));
+
+        Assert.Contains("README.md", entries);
+        Assert.Contains("LICENSE", entries);
+        Assert.Contains("lib/net10.0/Urial.SemanticKernel.dll", entries);
+        Assert.Contains("lib/net10.0/Urial.SemanticKernel.xml", entries);
+        Assert.DoesNotContain(entries, entry => entry.StartsWith("content", StringComparison.Ordinal) || entry.StartsWith("runtimes", StringComparison.Ordinal));
+
+        using var symbols = ZipFile.OpenRead(library.SymbolPackage);
+        Assert.Contains(symbols.Entries, entry => entry.FullName == "lib/net10.0/Urial.SemanticKernel.pdb");
+    }
+
+    [Fact]
+    public async Task A_fresh_application_restores_the_packed_package_and_chats_with_a_real_model()
+    {
+        AssertPacked();
+        var consumer = Path.Combine(library.WorkDirectory, "consumer");
+        string? globalPackages = null;
+        try
+        {
+            WriteConsumer(consumer);
+            var build = await DotNet.RunAsync(consumer, s_buildTimeout, null, "build", "-c", "Release", "-nodeReuse:false");
+            globalPackages = await GlobalPackagesFolder(consumer);
+            Assert.True(build.ExitCode == 0, "the consumer did not build:\n" + build.Output);
+
+            var run = await DotNet.RunAsync(consumer, s_runTimeout, new Dictionary<string, string> { ["URIAL_MODEL"] = TestModel.Path },
+                Path.Combine(consumer, "bin", "Release", "net10.0", "Consumer.dll"));
+            TestContext.Current.SendDiagnosticMessage($"pack {library.Pack.Elapsed.TotalSeconds:0.0} s, consumer build {build.Elapsed.TotalSeconds:0.0} s, run {run.Elapsed.TotalSeconds:0.0} s\n{run.Output}");
+
+            Assert.True(run.ExitCode == 0, "the consumer failed:\n" + run.Output);
+            Assert.Matches(@"CHAT CLIENT ANSWER \((stop|length), [1-9][0-9]* tokens\): \S", run.Output);
+            Assert.Matches(@"KERNEL ANSWER: \S", run.Output);
+            var runtimes = Path.Combine(consumer, "bin", "Release", "net10.0", "runtimes");
+            Assert.True(Directory.Exists(runtimes) && Directory.EnumerateFiles(runtimes, "*llama.*", SearchOption.AllDirectories).Any(),
+                "the CPU backend's native libraries did not reach the application");
+        }
+        finally
+        {
+            if (globalPackages is not null)
+            {
+                var id = Path.Combine(globalPackages, "urial.semantickernel");
+                PackedLibrary.DeleteQuietly(Path.Combine(id, library.Version));
+                if (Directory.Exists(id) && !Directory.EnumerateFileSystemEntries(id).Any())
+                {
+                    PackedLibrary.DeleteQuietly(id);
+                }
+            }
+        }
+    }
+
+    private void AssertPacked()
+    {
+        Assert.True(library.Pack.ExitCode == 0, "dotnet pack failed:\n" + library.Pack.Output);
+        Assert.True(File.Exists(library.Package), "no package in the feed:\n" + library.Pack.Output);
+        Assert.True(File.Exists(library.SymbolPackage), "no symbols package in the feed:\n" + library.Pack.Output);
+    }
+
+    private void WriteConsumer(string consumer)
+    {
+        Directory.CreateDirectory(consumer);
+        var templates = Path.Combine(AppContext.BaseDirectory, "Consumer");
+        File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), File.ReadAllText(Path.Combine(templates, "Consumer.csproj.template")).Replace("$URIAL_VERSION$", library.Version, StringComparison.Ordinal));
+        File.Copy(Path.Combine(templates, "Program.cs.template"), Path.Combine(consumer, "Program.cs"));
+
+        // Stubs stop MSBuild's upward search for the files of whatever folder the temporary directory is in.
+        File.WriteAllText(Path.Combine(consumer, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(consumer, "Directory.Build.targets"), "<Project />");
+        File.WriteAllText(Path.Combine(consumer, "Directory.Packages.props"), "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>");
+        new XDocument(
+            new XElement("configuration",
+                new XElement("packageSources",
+                    new XElement("clear"),
+                    new XElement("add", new XAttribute("key", "packed"), new XAttribute("value", library.Feed)),
+                    new XElement("add", new XAttribute("key", "nuget.org"), new XAttribute("value", NuGetOrgSource())))))
+            .Save(Path.Combine(consumer, "nuget.config"));
+    }
+
+    /// <summary>Gets the repository's own nuget.org source, so the consumer restores the dependencies from the same place.</summary>
+    private string NuGetOrgSource() =>
+        XDocument.Load(Path.Combine(library.Repository, "nuget.config"))
+            .Descendants("add")
+            .Single(source => (string?)source.Attribute("key") == "nuget.org")
+            .Attribute("value")!.Value;
+
+    private static async Task<string> GlobalPackagesFolder(string directory)
+    {
+        var result = await DotNet.RunAsync(directory, TimeSpan.FromMinutes(1), null, "nuget", "locals", "global-packages", "--list");
+        const string Prefix = "global-packages:";
+        var line = result.Output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(Prefix, StringComparison.Ordinal));
+        return line is null ? throw new InvalidOperationException("No global-packages folder:\n" + result.Output) : line[Prefix.Length..].Trim();
+    }
+
+    private static string Metadata(XDocument nuspec, string name) => Element(nuspec, name).Value;
+
+    private static XElement Element(XDocument nuspec, string name) =>
+        nuspec.Descendants().FirstOrDefault(e => e.Name.LocalName == name) ?? throw new Xunit.Sdk.XunitException($"The nuspec has no <{name}>.");
+}

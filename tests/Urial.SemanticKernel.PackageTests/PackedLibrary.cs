@@ -1,0 +1,72 @@
+namespace Urial.SemanticKernel.PackageTests;
+
+/// <summary>The library packed once per test class, as a release would ship it, with a unique pre-release version.</summary>
+/// <remarks>The unique version keeps any copy in the NuGet cache from standing in for the package under test.</remarks>
+public sealed class PackedLibrary : IAsyncLifetime
+{
+    private static readonly TimeSpan s_packTimeout = TimeSpan.FromMinutes(4);
+
+    /// <summary>Gets the repository root (the folder of Urial.SemanticKernel.sln).</summary>
+    public string Repository { get; } = RepositoryRoot();
+
+    /// <summary>Gets the package version, 0.1.0-packagetest.&lt;random&gt;.</summary>
+    public string Version { get; } = "0.1.0-packagetest." + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>Gets a temporary folder for this class's files, deleted afterwards.</summary>
+    public string WorkDirectory { get; } = Directory.CreateTempSubdirectory("urial-package-tests-").FullName;
+
+    /// <summary>Gets the folder feed the package was packed into.</summary>
+    public string Feed => Path.Combine(WorkDirectory, "feed");
+
+    /// <summary>Gets the path of the .nupkg.</summary>
+    public string Package => Path.Combine(Feed, $"Urial.SemanticKernel.{Version}.nupkg");
+
+    /// <summary>Gets the path of the .snupkg.</summary>
+    public string SymbolPackage => Path.Combine(Feed, $"Urial.SemanticKernel.{Version}.snupkg");
+
+    /// <summary>Gets the pack's result.</summary>
+    public ProcessResult Pack { get; private set; } = new(-1, "not packed", TimeSpan.Zero);
+
+    public async ValueTask InitializeAsync()
+    {
+        Pack = await DotNet.RunAsync(Repository, s_packTimeout, null,
+            "pack", Path.Combine(Repository, "src", "Urial.SemanticKernel"), "-c", "Release", "-o", Feed, "-p:PackageVersion=" + Version, "-nodeReuse:false");
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        DeleteQuietly(WorkDirectory);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Deletes a folder; one left behind (still in use, no permission) is not a test failure.</summary>
+    public static void DeleteQuietly(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Urial.SemanticKernel.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("The repository (Urial.SemanticKernel.sln) was not found above " + AppContext.BaseDirectory);
+    }
+}
