@@ -72,6 +72,11 @@ if (options.Runs("threads"))
     scenarios.Threads(ContextSize, BatchSize, MaxConcurrent + 1);
 }
 
+if (options.Runs("soak"))
+{
+    await Soak.RunAsync(chatService, report);
+}
+
 if (options.Runs("defaults"))
 {
     scenarios.Defaults(ContextSize, BatchSize, MaxConcurrent + 1);

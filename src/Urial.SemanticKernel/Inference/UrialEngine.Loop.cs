@@ -17,7 +17,7 @@ public sealed partial class UrialEngine
     private int _runningCount;
     private EngineGauges _gauges;
 
-    private void RunLoop()
+    private async Task RunLoopAsync()
     {
         try
         {
@@ -38,11 +38,11 @@ public sealed partial class UrialEngine
 
         try
         {
-            while (WaitForWork())
+            while (await WaitForWorkAsync().ConfigureAwait(false))
             {
                 try
                 {
-                    Step();
+                    await StepAsync().ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -64,7 +64,7 @@ public sealed partial class UrialEngine
 
     /// <summary>Moves new requests into the waiting list; blocks only while there is nothing to do.</summary>
     /// <returns><see langword="false"/> when the engine is shutting down.</returns>
-    private bool WaitForWork()
+    private async ValueTask<bool> WaitForWorkAsync()
     {
         while (true)
         {
@@ -85,7 +85,7 @@ public sealed partial class UrialEngine
 
             try
             {
-                if (!_intake.Reader.WaitToReadAsync(_shutdown.Token).AsTask().GetAwaiter().GetResult())
+                if (!await _intake.Reader.WaitToReadAsync(_shutdown.Token).ConfigureAwait(false))
                 {
                     return false;
                 }
@@ -97,7 +97,7 @@ public sealed partial class UrialEngine
         }
     }
 
-    private void Step()
+    private async Task StepAsync()
     {
         var native = _native!;
         DropCanceled();
@@ -127,7 +127,9 @@ public sealed partial class UrialEngine
             }
         }
 
-        var result = native.Executor.Infer().GetAwaiter().GetResult();
+        // LLamaSharp runs the decode on a pool thread; continuing there (no hop back to a dedicated thread) saves a
+        // wake-up per step. The loop is still one sequential flow: no native object is ever used concurrently.
+        var result = await native.Executor.Infer().ConfigureAwait(false);
         if (result != DecodeResult.Ok)
         {
             // NoKvSlot poisons the executor (the failed batch stays queued): rebuild it and let every

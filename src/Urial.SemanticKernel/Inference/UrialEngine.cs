@@ -13,8 +13,8 @@ namespace Urial.SemanticKernel;
 /// and decodes concurrent requests together.
 /// </summary>
 /// <remarks>
-/// One dedicated loop thread owns the weights, the executor, every sequence and every sampler; callers only
-/// post requests and read their streams, so no native object is ever used from two threads. Requests and
+/// One engine loop (a single sequential async flow) owns the weights, the executor, every sequence and every
+/// sampler; callers only post requests and read their streams, so no native object is ever used concurrently. Requests and
 /// options are validated before native code sees them: llama.cpp aborts the whole process on several misuses.
 /// This type is thread-safe.
 /// </remarks>
@@ -27,7 +27,7 @@ public sealed partial class UrialEngine : IUrialEngine
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Lock _startLock = new();
-    private Thread? _loop;
+    private Task? _loop;
     private readonly EngineMetrics _metrics;
     private LLamaWeights? _weights;
     private int _disposed;
@@ -164,8 +164,7 @@ public sealed partial class UrialEngine : IUrialEngine
                 return;
             }
 
-            _loop = new Thread(RunLoop) { IsBackground = true, Name = "Urial engine loop" };
-            _loop.Start();
+            _loop = Task.Run(RunLoopAsync);
         }
     }
 
