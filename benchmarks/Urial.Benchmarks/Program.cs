@@ -24,6 +24,10 @@ services.AddUrialChatCompletion(o =>
     o.BatchSize = BatchSize;
     o.MaxConcurrentRequests = MaxConcurrent;
     o.Threads = threads;
+
+    // Same work as the raw loop: no cache of finished sequences (section 2 measures it on an engine of its own).
+    // In a unified KV cache idle cached cells cost every token attention, which would tilt these comparisons.
+    o.PrefixCacheSequences = 0;
 });
 await using var provider = services.BuildServiceProvider();
 var engine = (UrialEngine)provider.GetRequiredService<IUrialEngine>();

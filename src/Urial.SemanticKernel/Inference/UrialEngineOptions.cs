@@ -28,7 +28,7 @@ public sealed class UrialEngineOptions
     public int MaxQueuedRequests { get; set; } = 1024;
 
     /// <summary>Gets or sets how many finished conversations keep their evaluated KV, so that a follow-up turn evaluates only its new tokens.</summary>
-    /// <value>8 by default; 0 turns the cache off; valid range [0, 64]. Cached sequences give their KV cells back whenever a request needs them.</value>
+    /// <value>8 by default; 0 turns the cache off; valid range [0, 64]. Cached sequences hold at most a quarter of the context beyond the prefix (idle cells slow every stream's attention) and give their cells back whenever a request needs them.</value>
     public int PrefixCacheSequences { get; set; } = 8;
 
     /// <summary>Gets or sets the most tokens one decode step evaluates; long prompts are prefilled in chunks of this size.</summary>

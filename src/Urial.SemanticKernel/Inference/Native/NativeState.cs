@@ -36,7 +36,7 @@ internal sealed class NativeState : IDisposable
     public LLamaToken[] PrefixTokens { get; }
 
     /// <summary>Gets the finished sequences kept for reuse; they live in this executor and die with it.</summary>
-    public SequenceCache Cache { get; private set; } = new(0);
+    public SequenceCache Cache { get; private set; } = new(0, 0);
 
     public static NativeState Load(EngineSettings settings, ILogger logger)
     {
@@ -81,7 +81,10 @@ internal sealed class NativeState : IDisposable
                     $"raise ContextSize to at least {prefixTokens.Length + MinimumRequestCells} (a few thousand more leaves room for conversations).");
             }
 
-            var state = new NativeState(weights, parameters, prefixTokens) { Cache = new SequenceCache(settings.PrefixCacheSequences) };
+            // A quarter of the room beyond the prefix: enough for the recent turns of a few conversations, not so much
+            // that attention over idle cached cells dominates decoding.
+            var cacheCells = (settings.ContextSize - prefixTokens.Length) / 4;
+            var state = new NativeState(weights, parameters, prefixTokens) { Cache = new SequenceCache(settings.PrefixCacheSequences, cacheCells) };
             state.EvaluatePrefix(settings, logger);
             return state;
         }

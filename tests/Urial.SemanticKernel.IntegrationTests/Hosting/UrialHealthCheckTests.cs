@@ -1,0 +1,38 @@
+using System.Text;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Urial.SemanticKernel.IntegrationTests.Hosting;
+
+/// <summary>The health check's three states on a real engine: warming up, ready, and recovered from a fault.</summary>
+public sealed class UrialHealthCheckTests
+{
+    [Fact]
+    public async Task Unhealthy_while_warming_up_healthy_when_ready_degraded_after_an_engine_fault()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var state = new UrialServiceState("health", new UrialOptions { ModelPath = TestModel.Path });
+
+        // Admission believes it has 100,000 cells; the real 256 overflow, so the engine recovers from a NoKvSlot fault.
+        await using var engine = new UrialEngine(new UrialEngineOptions { ModelPath = TestModel.Path, ContextSize = 256, MaxConcurrentRequests = 4, PrefixCacheSequences = 0, CellBudgetOverride = 100_000 });
+        var check = new UrialHealthCheck(state, engine);
+        var context = new HealthCheckContext();
+
+        Assert.Equal(HealthStatus.Unhealthy, (await check.CheckHealthAsync(context, token)).Status);
+        await engine.WarmUpAsync(token);
+        state.MarkReady(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(HealthStatus.Healthy, (await check.CheckHealthAsync(context, token)).Status);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async i =>
+        {
+            var text = new StringBuilder();
+            await foreach (var update in engine.GenerateAsync(new GenerationRequest($"Once upon a time, cat number {i} went out.") { MaxOutputTokens = 90, Sampling = new SamplingParameters { RepetitionPenalty = 1f } }, token))
+            {
+                text.Append(update.Text);
+            }
+        }));
+
+        var degraded = await check.CheckHealthAsync(context, token);
+        Assert.Equal(HealthStatus.Degraded, degraded.Status);
+        Assert.Contains("fault", degraded.Description, StringComparison.Ordinal);
+    }
+}
