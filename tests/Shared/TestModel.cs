@@ -1,4 +1,4 @@
-namespace Urial.Cli;
+namespace Urial.Testing;
 
 /// <summary>Finds the real test model: <c>URIAL_TEST_MODEL</c>, else <c>shared/models/stories260K.gguf</c> beside the checkout.</summary>
 /// <remarks>Tests fail, never skip, when it is missing: CI always has it.</remarks>
