@@ -364,24 +364,13 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
         using var two = new RawRunner(args.ModelPath, _prompt.Text, 2, contextSize, batchSize, seqMax);
         using var split = new RawRunner(args.ModelPath, _prompt.Text, 1, contextSize, batchSize, seqMax, batchThreads: 2);
         RawRunner[] runners = [one, two, split];
-        var ttft = runners.Select(_ => new List<double>()).ToArray();
-        var decode = runners.Select(_ => new List<double>()).ToArray();
         foreach (var r in runners)
         {
             r.TimeToFirstTokenForked(prompt);
             r.Generate(prompt, tokens);
         }
 
-        for (var rep = 0; rep < args.Reps; rep++)
-        {
-            for (var i = 0; i < runners.Length; i++)
-            {
-                var k = (i + rep) % runners.Length;
-                ttft[k].Add(runners[k].TimeToFirstTokenForked(prompt) * 1000);
-                var g = runners[k].Generate(prompt, tokens);
-                decode[k].Add((g.Tokens - 1) / g.DecodeSeconds);
-            }
-        }
+        var (ttft, decode) = Interleave(runners, prompt, tokens);
 
         report.Row("6 threads", "raw TTFT: Threads=1 vs Threads=2 vs Threads=1+BatchThreads=2", $"{Stats.Describe(ttft[0])} vs {Stats.Describe(ttft[1])} vs {Stats.Describe(ttft[2])} ms", $"T2/T1 {Report.F(Stats.PairedRatio(ttft[1], ttft[0]))}; split/T1 {Report.F(Stats.PairedRatio(ttft[2], ttft[0]))}");
         report.Row("6 threads", $"raw single-stream decode ({tokens} tokens): Threads=1 vs Threads=2 vs Threads=1+BatchThreads=2", $"{Stats.Describe(decode[0], "F0")} vs {Stats.Describe(decode[1], "F0")} vs {Stats.Describe(decode[2], "F0")} tok/s", $"T2/T1 {Report.F(Stats.PairedRatio(decode[1], decode[0]))}; split/T1 {Report.F(Stats.PairedRatio(decode[2], decode[0]))}");
@@ -399,18 +388,7 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
         using var off = new RawRunner(args.ModelPath, _prompt.Text, threads, contextSize, batchSize, seqMax, Environment.ProcessorCount);
         using var on = new RawRunner(args.ModelPath, _prompt.Text, threads, contextSize, batchSize, seqMax, Environment.ProcessorCount, flashAttention: true);
         RawRunner[] runners = [off, on];
-        var ttft = runners.Select(_ => new List<double>()).ToArray();
-        var decode = runners.Select(_ => new List<double>()).ToArray();
-        for (var rep = 0; rep < args.Reps; rep++)
-        {
-            for (var i = 0; i < runners.Length; i++)
-            {
-                var k = (i + rep) % runners.Length;
-                ttft[k].Add(runners[k].TimeToFirstTokenForked(prompt) * 1000);
-                var g = runners[k].Generate(prompt, tokens);
-                decode[k].Add((g.Tokens - 1) / g.DecodeSeconds);
-            }
-        }
+        var (ttft, decode) = Interleave(runners, prompt, tokens);
 
         report.Row("7 defaults", "raw TTFT: flash attention off vs on", $"{Stats.Describe(ttft[0])} vs {Stats.Describe(ttft[1])} ms", $"on/off {Report.F(Stats.PairedRatio(ttft[1], ttft[0]))}");
         report.Row("7 defaults", $"raw decode ({tokens} tokens): flash attention off vs on", $"{Stats.Describe(decode[0], "F0")} vs {Stats.Describe(decode[1], "F0")} tok/s", $"on/off {Report.F(Stats.PairedRatio(decode[1], decode[0]))}");
@@ -428,6 +406,25 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
         }
 
         report.Row("7 defaults", "model load + prefix evaluation: BatchSize 128 vs 256 vs 512", $"{Stats.Describe(load[0], "F0")} vs {Stats.Describe(load[1], "F0")} vs {Stats.Describe(load[2], "F0")} ms", $"512/128 {Report.F(Stats.PairedRatio(load[2], load[0]))}; 512/256 {Report.F(Stats.PairedRatio(load[2], load[1]))}");
+    }
+
+    /// <summary>Runs TTFT and decode on each raw runner per repetition, rotating which goes first.</summary>
+    private (List<double>[] TtftMs, List<double>[] DecodeTokensPerSecond) Interleave(RawRunner[] runners, string prompt, int tokens)
+    {
+        var ttft = runners.Select(_ => new List<double>()).ToArray();
+        var decode = runners.Select(_ => new List<double>()).ToArray();
+        for (var rep = 0; rep < args.Reps; rep++)
+        {
+            for (var i = 0; i < runners.Length; i++)
+            {
+                var k = (i + rep) % runners.Length;
+                ttft[k].Add(runners[k].TimeToFirstTokenForked(prompt) * 1000);
+                var g = runners[k].Generate(prompt, tokens);
+                decode[k].Add((g.Tokens - 1) / g.DecodeSeconds);
+            }
+        }
+
+        return (ttft, decode);
     }
 
     private static int KvBytesPerCell(LLamaWeights weights)
