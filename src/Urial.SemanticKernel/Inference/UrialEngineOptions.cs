@@ -77,6 +77,10 @@ public sealed class UrialEngineOptions
         Range(errors, nameof(BatchSize), BatchSize, 32, 8192);
         Range(errors, nameof(MaxQueuedRequests), MaxQueuedRequests, 0, 1_000_000);
         Range(errors, nameof(PrefixCacheSequences), PrefixCacheSequences, 0, 64);
+        if (MaxConcurrentRequests > BatchSize)
+        {
+            errors.Add($"MaxConcurrentRequests ({MaxConcurrentRequests}) must not exceed BatchSize ({BatchSize}): every running stream puts one token in each step's batch.");
+        }
         Range(errors, nameof(DefaultMaxOutputTokens), DefaultMaxOutputTokens, 1, 131_072);
         if (Threads is { } threads)
         {
