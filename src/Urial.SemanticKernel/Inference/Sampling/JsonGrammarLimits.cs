@@ -26,6 +26,9 @@ internal sealed record JsonGrammarLimits(
     /// <summary>llama.cpp rejects <c>{m,n}</c> repetitions above this count (MAX_REPETITION_THRESHOLD).</summary>
     internal const int NativeRepetitionThreshold = 2000;
 
+    /// <summary>The longest string bound accepted: <c>char{1500,2000}</c> was measured to fail llama.cpp's parser, <c>{0,1000}</c> parses.</summary>
+    internal const int MaxStringLengthLimit = 1000;
+
     /// <summary>The default limits.</summary>
     public static JsonGrammarLimits Default { get; } = new();
 
@@ -33,7 +36,7 @@ internal sealed record JsonGrammarLimits(
     /// <exception cref="ArgumentOutOfRangeException">A limit is out of range.</exception>
     public void Validate()
     {
-        Check(MaxStringLength, 1, NativeRepetitionThreshold, nameof(MaxStringLength));
+        Check(MaxStringLength, 1, MaxStringLengthLimit, nameof(MaxStringLength));
         Check(MaxArrayItems, 1, NativeRepetitionThreshold, nameof(MaxArrayItems));
         Check(MaxObjectProperties, 1, NativeRepetitionThreshold, nameof(MaxObjectProperties));
         Check(MaxDepth, 0, 64, nameof(MaxDepth));
