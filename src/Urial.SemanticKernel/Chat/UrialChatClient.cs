@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -112,27 +111,14 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
             }
         }
 
-        var calls = new StringBuilder();
-        var inCall = request.Grammar is { Trigger: null } && tools is { IsRendered: true };
+        var calls = new ToolCallCollector(tools is { IsRendered: true }, callFromFirstToken: request.Grammar is { Trigger: null });
 
         var responseId = "urial-" + Guid.NewGuid().ToString("N");
         var messageId = "msg-" + Guid.NewGuid().ToString("N");
         var createdAt = DateTimeOffset.UtcNow;
         await foreach (var update in Engine.GenerateAsync(request, cancellationToken).ConfigureAwait(false))
         {
-            // Text before a call streams; the call itself is held until it is complete and parsed.
-            var text = update.Text;
-            if (tools is { IsRendered: true })
-            {
-                var start = inCall ? 0 : text.IndexOf(ToolCallSyntax.Open, StringComparison.Ordinal);
-                if (start >= 0)
-                {
-                    calls.Append(text, start, text.Length - start);
-                    text = text[..start];
-                    inCall = true;
-                }
-            }
-
+            var text = calls.Accept(update.Text);
             var chatUpdate = new ChatResponseUpdate(ChatRole.Assistant, text.Length > 0 ? [new TextContent(text)] : [])
             {
                 ResponseId = responseId,
@@ -148,10 +134,7 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
                     chatUpdate.AdditionalProperties = new() { [DroppedMessagesKey] = dropped };
                 }
 
-                if (calls.Length > 0)
-                {
-                    AddCalls(chatUpdate, calls.ToString());
-                }
+                calls.Complete(chatUpdate);
             }
 
             if (update.Usage is { } usage)
@@ -221,29 +204,6 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _ownsEngine ? Engine.DisposeAsync() : ValueTask.CompletedTask;
-
-    /// <summary>Turns the held call text into <see cref="FunctionCallContent"/>s; text that is not a complete call is returned as text, never dropped.</summary>
-    private static void AddCalls(ChatResponseUpdate update, string callText)
-    {
-        if (ToolCallParser.TryParse(callText, out var before, out var calls, out _) && calls.Count > 0)
-        {
-            if (!string.IsNullOrWhiteSpace(before))
-            {
-                update.Contents.Add(new TextContent(before));
-            }
-
-            foreach (var (name, arguments) in calls)
-            {
-                update.Contents.Add(new FunctionCallContent("call_" + Guid.NewGuid().ToString("N")[..16], name, arguments));
-            }
-
-            update.FinishReason = ChatFinishReason.ToolCalls;
-        }
-        else
-        {
-            update.Contents.Add(new TextContent(callText));
-        }
-    }
 
     /// <summary>Adds <see cref="ChatOptions.Instructions"/> as a leading system message, rendered after the constant prompt.</summary>
     private static IEnumerable<ChatMessage> WithInstructions(IEnumerable<ChatMessage> messages, ChatOptions? options) =>
