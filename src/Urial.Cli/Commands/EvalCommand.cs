@@ -123,11 +123,7 @@ internal static class EvalCommand
         string model, string key, UrialPrompt prompt, List<InstructionItem> items, int maxTokens, ModelSettings settings, string outDirectory, CliContext context, CancellationToken cancellationToken)
     {
         var store = new JsonlStore<AnswerRecord>(Path.Combine(outDirectory, $"answers-{key}.jsonl"), JsonOptions.Lines);
-        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var record in store.ReadAll())
-        {
-            answers.TryAdd(record.Id, record.Answer);
-        }
+        var answers = AnswerRecord.ReadAll(store);
 
         var todo = items.Where(item => !answers.ContainsKey(item.Id)).ToList();
         if (todo.Count == 0)

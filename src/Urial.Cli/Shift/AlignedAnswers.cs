@@ -13,11 +13,7 @@ internal static class AlignedAnswers
         var key = Fingerprint.Of(Fingerprint.File(alignedPath), prompting, settings.MaxAnswerTokens.ToString(CultureInfo.InvariantCulture),
             settings.AlignedUsesChatTemplate ? string.Empty : Fingerprint.Text(settings.Prompt.Text));
         var store = new JsonlStore<AnswerRecord>(Path.Combine(settings.OutDirectory, $"answers-{key}.jsonl"), JsonOptions.Lines);
-        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var record in store.ReadAll())
-        {
-            answers.TryAdd(record.Id, record.Answer);
-        }
+        var answers = AnswerRecord.ReadAll(store);
 
         var todo = items.Where(item => !answers.ContainsKey(item.Id)).ToList();
         if (todo.Count == 0)

@@ -3,7 +3,20 @@ namespace Urial.Cli;
 /// <summary>An aligned answer, cached per item so that generating answers is resumable.</summary>
 /// <param name="Id">The item id.</param>
 /// <param name="Answer">The answer text.</param>
-internal sealed record AnswerRecord(string Id, string Answer);
+internal sealed record AnswerRecord(string Id, string Answer)
+{
+    /// <summary>Reads the answers a previous (possibly interrupted) run already stored, by instruction id; the first one for an id wins.</summary>
+    public static Dictionary<string, string> ReadAll(JsonlStore<AnswerRecord> store)
+    {
+        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var record in store.ReadAll())
+        {
+            answers.TryAdd(record.Id, record.Answer);
+        }
+
+        return answers;
+    }
+}
 
 /// <summary>The scored answer of one item in one mode: one line of the shift cache.</summary>
 /// <param name="Id">The item id.</param>
