@@ -41,12 +41,13 @@ internal static class ChatOptionsTranslator
             };
         }
 
+        var limits = options is null ? null : JsonLimits(options);
         var request = new GenerationRequest(prompt)
         {
             Sampling = sampling,
             MaxOutputTokens = options?.MaxOutputTokens,
             StopSequences = [.. promptStopSequences, .. options?.StopSequences ?? []],
-            Grammar = options is null ? null : ToolCallGrammar.For(tools, options, JsonLimits(options)) ?? ResponseGrammar(options.ResponseFormat, JsonLimits(options)),
+            Grammar = options is null ? null : ToolCallGrammar.For(tools, options, limits!) ?? ResponseGrammar(options.ResponseFormat, limits!),
         };
         try
         {
