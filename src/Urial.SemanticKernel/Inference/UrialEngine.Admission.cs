@@ -44,10 +44,6 @@ public sealed partial class UrialEngine
             var request = _waiting[0];
             var reused = native.ReusablePrefixLength(request.Tokens);
             var cells = request.Tokens.Count - reused + request.MaxOutputTokens - request.OutputTokenCount;
-            while (_reservedCells + native.Cache.Cells + cells > freeCells && native.Cache.EvictOldest())
-            {
-            }
-
             if (cells > contextCells)
             {
                 _waiting.RemoveAt(0);
@@ -57,6 +53,11 @@ public sealed partial class UrialEngine
                     $"{native.PrefixTokens.Length}-token cached prefix, but the context ({_settings.ContextSize}) leaves {contextCells}. " +
                     "Lower the output budget, shorten the conversation, or raise ContextSize."));
                 continue;
+            }
+
+            // Cached sequences give their cells back first; a request that can never fit does not cost them.
+            while (_reservedCells + native.Cache.Cells + cells > freeCells && native.Cache.EvictOldest())
+            {
             }
 
             if (_reservedCells + native.Cache.Cells + cells > freeCells)
@@ -82,7 +83,7 @@ public sealed partial class UrialEngine
     /// <summary>Gives a request a sequence that already holds the longest reusable prefix of its tokens, plus its sampler and decoder.</summary>
     private void Attach(EngineRequest request, NativeState native)
     {
-        request.Conversation = native.StartSequence(request.Tokens, out var reused);
+        request.Conversation = native.StartSequence(request.Tokens, request.RootSharedCount, out var reused);
         request.Evaluated = reused;
         if (request.Sampler is null)
         {

@@ -114,10 +114,10 @@ internal sealed class NativeState : IDisposable
     /// (no copy, no evaluation) of a cached finished sequence or of the root, cut back to what matches.
     /// </summary>
     /// <param name="tokens">The request's tokens.</param>
+    /// <param name="fromRoot">The request's <see cref="ReusablePrefixLength"/>, computed once at admission.</param>
     /// <param name="reused">How many leading tokens the new sequence holds.</param>
-    public Conversation StartSequence(List<LLamaToken> tokens, out int reused)
+    public Conversation StartSequence(List<LLamaToken> tokens, int fromRoot, out int reused)
     {
-        var fromRoot = ReusablePrefixLength(tokens);
         var (entry, fromCache) = Cache.FindLongest(tokens);
         if (entry is not null && fromCache > fromRoot)
         {
