@@ -54,28 +54,21 @@ internal static class ContextOverflow
     }
 
     /// <summary>Returns the longest suffix of the conversation (plus every system message) whose rendering fits, and how many messages were dropped.</summary>
-    /// <param name="engine">The engine; only the local <see cref="UrialEngine"/> reports its context and counts tokens.</param>
+    /// <param name="engine">The engine, which reports its context size and counts tokens.</param>
     /// <param name="messages">The whole conversation, instructions included.</param>
     /// <param name="render">Renders a conversation into the complete prompt.</param>
     /// <param name="maxOutputTokens">The request's output budget, if set.</param>
     /// <param name="cancellationToken">The request's token.</param>
     /// <returns>The prompt to send and the number of messages left out.</returns>
-    /// <exception cref="NotSupportedException">The engine cannot count tokens.</exception>
     /// <exception cref="UrialContextLengthExceededException">Even the last user message alone does not fit.</exception>
     public static async Task<(string Prompt, int Dropped)> FitAsync(
         IUrialEngine engine, IReadOnlyList<ChatMessage> messages, Func<IReadOnlyList<ChatMessage>, string> render, int? maxOutputTokens, CancellationToken cancellationToken)
     {
-        if (engine is not UrialEngine local)
-        {
-            throw new NotSupportedException(
-                $"{UrialChatClient.ContextOverflowKey} = \"{UrialChatClient.ContextOverflowDropOldestTurns}\" needs an engine that reports its context size and counts tokens " +
-                $"(the local {nameof(UrialEngine)}); {engine.GetType().Name} does not. Use \"{UrialChatClient.ContextOverflowError}\" and trim the conversation yourself.");
-        }
-
+        await engine.WarmUpAsync(cancellationToken).ConfigureAwait(false); // a remote engine learns its context size when it starts
         var reserve = maxOutputTokens ?? DefaultOutputReserve;
-        var limit = local.ContextSize - reserve - BoundarySlack;
+        var limit = engine.ContextSize - reserve - BoundarySlack;
         var whole = render(messages);
-        if (await local.CountTokensAsync(whole, cancellationToken).ConfigureAwait(false) <= limit)
+        if (await engine.CountTokensAsync(whole, cancellationToken).ConfigureAwait(false) <= limit)
         {
             return (whole, 0);
         }
@@ -98,7 +91,7 @@ internal static class ContextOverflow
         {
             var middle = (low + high) / 2;
             var prompt = render(Keep(messages, cuts[middle]));
-            if (await local.CountTokensAsync(prompt, cancellationToken).ConfigureAwait(false) <= limit)
+            if (await engine.CountTokensAsync(prompt, cancellationToken).ConfigureAwait(false) <= limit)
             {
                 best = prompt;
                 bestCut = cuts[middle];
@@ -113,10 +106,10 @@ internal static class ContextOverflow
         if (best is null)
         {
             var lastOnly = Keep(messages, cuts[^1]);
-            var needed = await local.CountTokensAsync(render(lastOnly), cancellationToken).ConfigureAwait(false);
+            var needed = await engine.CountTokensAsync(render(lastOnly), cancellationToken).ConfigureAwait(false);
             throw new UrialContextLengthExceededException(
                 $"Even after dropping every earlier turn, the URIAL prompt, the system messages and the last user message need {needed} tokens, and {reserve} more are kept for " +
-                $"the answer ({(maxOutputTokens is null ? "the default reserve" : "MaxOutputTokens")}), but the context holds {local.ContextSize}. " +
+                $"the answer ({(maxOutputTokens is null ? "the default reserve" : "MaxOutputTokens")}), but the context holds {engine.ContextSize}. " +
                 "Shorten the last message or the instructions, lower MaxOutputTokens, or raise ContextSize.");
         }
 

@@ -38,7 +38,7 @@ internal static partial class ToolCallGrammar
 
         // Auto lets the model answer in text and constrains only once it starts a call; Require* constrains from the first token.
         var trigger = tools.Mode is RequiredChatToolMode ? null : ToolCallSyntax.Open;
-        return new GenerationGrammar(gbnf, trigger);
+        return new GenerationGrammar(gbnf) { Trigger = trigger };
     }
 
     /// <summary>One schema for "any declared call": <c>{"name": const, "arguments": that tool's schema}</c> per tool, as alternatives.</summary>

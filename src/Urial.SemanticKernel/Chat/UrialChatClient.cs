@@ -41,7 +41,7 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
     /// The URIAL prompt, system messages (instructions) and the last user message with everything after it are never dropped; when
     /// they alone do not fit, the request fails with <see cref="UrialContextLengthExceededException"/>. The number of messages left out
     /// is reported in the final update's <see cref="ChatResponseUpdate.AdditionalProperties"/> under <see cref="DroppedMessagesKey"/>.
-    /// Needs the local <see cref="UrialEngine"/>, which counts tokens; other engines throw <see cref="NotSupportedException"/>.
+    /// The engine counts the tokens (<see cref="IUrialEngine.CountTokensAsync"/>), so the fit is exact for its tokenizer.
     /// </remarks>
     public const string ContextOverflowDropOldestTurns = "drop_oldest_turns";
 

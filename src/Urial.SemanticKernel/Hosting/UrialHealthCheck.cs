@@ -2,7 +2,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Urial.SemanticKernel;
 
-/// <summary>Reports one registered model: Unhealthy until warmed up (or when warm-up failed), Degraded after engine faults, else Healthy.</summary>
+/// <summary>
+/// Reports one registered model as its engine sees itself now: Unhealthy while warming up, when warm-up failed or when the
+/// engine cannot serve; Degraded when it serves with reduced capacity; Healthy otherwise — also after it recovered from a fault.
+/// </summary>
 internal sealed class UrialHealthCheck(UrialServiceState state, IUrialEngine engine) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -12,20 +15,25 @@ internal sealed class UrialHealthCheck(UrialServiceState state, IUrialEngine eng
             return Task.FromResult(HealthCheckResult.Unhealthy($"Urial model {state.DisplayName} failed to start: {failure.Message}", failure));
         }
 
-        if (!state.IsReady)
-        {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"Urial model {state.DisplayName} is warming up."));
-        }
-
-        var faults = (engine as UrialEngine)?.FaultCount ?? 0;
+        var health = engine.GetHealth();
         var data = new Dictionary<string, object>
         {
             ["modelId"] = engine.ModelId,
-            ["warmUpMs"] = state.WarmUpTime.TotalMilliseconds,
-            ["faults"] = faults,
+            ["status"] = health.Status.ToString(),
+            ["faults"] = health.FaultCount,
         };
-        return Task.FromResult(faults > 0
-            ? HealthCheckResult.Degraded($"Urial model {state.DisplayName} recovered from {faults} engine fault(s) since start; see the error log.", data: data)
-            : HealthCheckResult.Healthy($"Urial model {state.DisplayName} is ready.", data));
+        if (state.IsReady)
+        {
+            data["warmUpMs"] = state.WarmUpTime.TotalMilliseconds;
+        }
+
+        var description = $"Urial model {state.DisplayName}: {health.Description}";
+        return Task.FromResult(health.Status switch
+        {
+            UrialEngineStatus.Healthy when state.IsReady => HealthCheckResult.Healthy(description, data),
+            UrialEngineStatus.Healthy or UrialEngineStatus.Starting => HealthCheckResult.Unhealthy($"Urial model {state.DisplayName} is warming up.", data: data),
+            UrialEngineStatus.Degraded => HealthCheckResult.Degraded(description, health.Error, data),
+            _ => HealthCheckResult.Unhealthy(description, health.Error, data),
+        });
     }
 }

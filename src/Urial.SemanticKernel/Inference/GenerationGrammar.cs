@@ -1,9 +1,41 @@
 namespace Urial.SemanticKernel;
 
 /// <summary>A GBNF grammar that constrains a completion, from its first token or from a trigger text on.</summary>
-/// <param name="Gbnf">The grammar in llama.cpp's GBNF, with a rule named <c>root</c>. It is validated before any sampler uses it.</param>
-/// <param name="Trigger">
-/// <see langword="null"/> to constrain the whole completion; otherwise the model writes freely until it produces this
-/// text, and from there on the completion must match the grammar, whose language then starts with the trigger itself.
-/// </param>
-public sealed record GenerationGrammar(string Gbnf, string? Trigger = null);
+/// <remarks>Instances are immutable.</remarks>
+public sealed class GenerationGrammar
+{
+    private readonly string? _trigger;
+
+    /// <summary>Initializes a new instance of the <see cref="GenerationGrammar"/> class.</summary>
+    /// <param name="gbnf">The grammar in llama.cpp's GBNF, with a rule named <c>root</c>. It is checked before any sampler uses it.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="gbnf"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="gbnf"/> is empty or white space.</exception>
+    public GenerationGrammar(string gbnf)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(gbnf);
+        Gbnf = gbnf;
+    }
+
+    /// <summary>Gets the grammar text.</summary>
+    public string Gbnf { get; }
+
+    /// <summary>Gets the text from which on the grammar applies.</summary>
+    /// <value>
+    /// <see langword="null"/> (the default) constrains the whole completion; otherwise the model writes freely until it produces
+    /// this text, and from there on the completion must match the grammar, whose language then starts with the trigger itself.
+    /// </value>
+    /// <exception cref="ArgumentException">The value is empty.</exception>
+    public string? Trigger
+    {
+        get => _trigger;
+        init
+        {
+            if (value is { Length: 0 })
+            {
+                throw new ArgumentException("Trigger must be null or non-empty.", nameof(Trigger));
+            }
+
+            _trigger = value;
+        }
+    }
+}

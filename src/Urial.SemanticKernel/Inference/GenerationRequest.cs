@@ -1,8 +1,11 @@
 namespace Urial.SemanticKernel;
 
 /// <summary>A prompt to complete and how to complete it.</summary>
+/// <remarks>Instances are immutable: collections are copied when set, so an engine can read a request at any time after it was submitted.</remarks>
 public sealed class GenerationRequest
 {
+    private readonly IReadOnlyList<string> _stopSequences = [];
+
     /// <summary>Initializes a new instance of the <see cref="GenerationRequest"/> class.</summary>
     /// <param name="prompt">The complete prompt text. All of it is tokenized as plain text: control-token text such as <c>&lt;/s&gt;</c> stays text.</param>
     /// <exception cref="ArgumentNullException"><paramref name="prompt"/> is <see langword="null"/>.</exception>
@@ -16,20 +19,25 @@ public sealed class GenerationRequest
     /// <summary>Gets the complete prompt text.</summary>
     public string Prompt { get; }
 
-    /// <summary>Gets or sets how tokens are chosen.</summary>
+    /// <summary>Gets how tokens are chosen.</summary>
     /// <value>Defaults to <see cref="SamplingParameters.Default"/>: greedy with a repetition penalty of 1.1, as in the URIAL paper.</value>
-    public SamplingParameters Sampling { get; set; } = SamplingParameters.Default;
+    public SamplingParameters Sampling { get; init; } = SamplingParameters.Default;
 
-    /// <summary>Gets or sets the most tokens to generate.</summary>
+    /// <summary>Gets the most tokens to generate.</summary>
     /// <value><see langword="null"/> (the default) uses the engine's configured default, capped by the room left in the context.</value>
-    public int? MaxOutputTokens { get; set; }
+    public int? MaxOutputTokens { get; init; }
 
-    /// <summary>Gets or sets text sequences that end the completion; the sequence itself is never returned.</summary>
-    public IReadOnlyList<string> StopSequences { get; set; } = [];
+    /// <summary>Gets the text sequences that end the completion; the sequence itself is never returned.</summary>
+    /// <value>Empty by default; the list is copied when set.</value>
+    public IReadOnlyList<string> StopSequences
+    {
+        get => _stopSequences;
+        init => _stopSequences = value is null ? null! : [.. value];
+    }
 
-    /// <summary>Gets or sets the grammar the completion must match, or <see langword="null"/> for free text.</summary>
+    /// <summary>Gets the grammar the completion must match, or <see langword="null"/> for free text.</summary>
     /// <value><see langword="null"/> by default. An invalid grammar fails the request with an <see cref="ArgumentException"/>; it never reaches native sampling.</value>
-    public GenerationGrammar? Grammar { get; set; }
+    public GenerationGrammar? Grammar { get; init; }
 
     /// <summary>Checks the request's values before any native code sees them.</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message names it and its valid range.</exception>
@@ -43,11 +51,6 @@ public sealed class GenerationRequest
         if (StopSequences is null || StopSequences.Any(string.IsNullOrEmpty))
         {
             throw new ArgumentException("StopSequences must not be null or contain empty strings.", nameof(StopSequences));
-        }
-
-        if (Grammar is { } grammar && (string.IsNullOrWhiteSpace(grammar.Gbnf) || grammar.Trigger is ""))
-        {
-            throw new ArgumentException("Grammar.Gbnf must not be empty, and Grammar.Trigger must be null or non-empty.", nameof(Grammar));
         }
 
         (Sampling ?? throw new ArgumentException("Sampling must not be null.", nameof(Sampling))).Validate();

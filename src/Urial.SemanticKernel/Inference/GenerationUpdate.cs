@@ -1,23 +1,18 @@
 namespace Urial.SemanticKernel;
 
 /// <summary>One step of a streamed completion.</summary>
-/// <param name="Text">The new text since the previous update; may be empty on the final update.</param>
-/// <param name="FinishReason">Why generation ended; set on the final update only.</param>
-/// <param name="Usage">The token counts; set on the final update only.</param>
-public sealed record GenerationUpdate(string Text, GenerationFinishReason? FinishReason = null, GenerationUsage? Usage = null);
-
-/// <summary>Why a completion ended.</summary>
-public enum GenerationFinishReason
+/// <remarks>Engines create one instance per step; instances are immutable once created.</remarks>
+public sealed class GenerationUpdate
 {
-    /// <summary>The model ended its answer: an end-of-generation token or a stop sequence.</summary>
-    Stop,
+    /// <summary>Gets the new text since the previous update.</summary>
+    /// <value>Empty by default; may be empty on the final update.</value>
+    public string Text { get; init; } = string.Empty;
 
-    /// <summary>The output token budget or the context ran out.</summary>
-    Length,
+    /// <summary>Gets why generation ended.</summary>
+    /// <value>Set on the final update only; <see langword="null"/> on every other.</value>
+    public GenerationFinishReason? FinishReason { get; init; }
+
+    /// <summary>Gets the token counts of the whole completion.</summary>
+    /// <value>Set on the final update only; <see langword="null"/> on every other.</value>
+    public GenerationUsage? Usage { get; init; }
 }
-
-/// <summary>Token counts of one completion.</summary>
-/// <param name="PromptTokens">Tokens in the prompt, including those served from the cache.</param>
-/// <param name="CachedPromptTokens">Prompt tokens whose evaluation was reused from the cache.</param>
-/// <param name="OutputTokens">Tokens the model generated, including the one that ended the answer.</param>
-public sealed record GenerationUsage(int PromptTokens, int CachedPromptTokens, int OutputTokens);

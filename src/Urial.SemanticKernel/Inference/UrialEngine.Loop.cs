@@ -47,7 +47,7 @@ public sealed partial class UrialEngine
                 catch (Exception ex)
                 {
                     // A bug or a native failure must never kill the host: fail what was in flight, rebuild, go on.
-                    FaultCount++;
+                    Interlocked.Increment(ref _faultCount);
                     _metrics.Fault();
                     Log.StepFailed(_logger, ex);
                     FailRunning(new InvalidOperationException("The Urial engine failed while decoding this request; the engine has recovered. See the inner exception.", ex));
@@ -101,6 +101,11 @@ public sealed partial class UrialEngine
     {
         var native = _native!;
         DropCanceled();
+        if (!EnsureExecutor(native))
+        {
+            return;
+        }
+
         Admit(native);
         if (_running.Count == 0)
         {
@@ -134,7 +139,7 @@ public sealed partial class UrialEngine
         {
             // NoKvSlot poisons the executor (the failed batch stays queued): rebuild it and let every
             // running request re-evaluate what it had. Admission control makes this a rare path.
-            FaultCount++;
+            Interlocked.Increment(ref _faultCount);
             _metrics.Fault();
             Log.DecodeFailed(_logger, result, _running.Count);
             if (result == DecodeResult.NoKvSlot)
@@ -234,15 +239,15 @@ public sealed partial class UrialEngine
     {
         if (text.Length > 0)
         {
-            request.Output.Writer.TryWrite(new GenerationUpdate(text));
+            request.Output.Writer.TryWrite(new GenerationUpdate { Text = text });
         }
     }
 
     private void Complete(EngineRequest request, GenerationFinishReason reason)
     {
         var tail = request.Stops.Finish();
-        var usage = new GenerationUsage(request.PromptTokenCount, request.CachedTokenCount, request.OutputTokenCount);
-        request.Output.Writer.TryWrite(new GenerationUpdate(tail, reason, usage));
+        var usage = new GenerationUsage { PromptTokens = request.PromptTokenCount, CachedPromptTokens = request.CachedTokenCount, OutputTokens = request.OutputTokenCount };
+        request.Output.Writer.TryWrite(new GenerationUpdate { Text = tail, FinishReason = reason, Usage = usage });
         request.Output.Writer.TryComplete();
         if (request.FirstTokenAt != 0)
         {
@@ -277,6 +282,7 @@ public sealed partial class UrialEngine
         try
         {
             _native!.RebuildExecutor();
+            Volatile.Write(ref _unrecoverable, null);
             foreach (var request in _running)
             {
                 Attach(request, _native);
@@ -284,9 +290,37 @@ public sealed partial class UrialEngine
         }
         catch (Exception ex)
         {
+            // The health check reports Unhealthy from now on; the next step tries again (EnsureExecutor).
+            Volatile.Write(ref _unrecoverable, ex);
             Log.StepFailed(_logger, ex);
             FailRunning(new InvalidOperationException("The Urial engine could not recover its executor; see the inner exception.", ex));
         }
+    }
+
+    /// <summary>After a failed rebuild, tries again before serving anyone; while it keeps failing, waiting requests fail with the reason.</summary>
+    /// <returns><see langword="true"/> when the executor is usable.</returns>
+    private bool EnsureExecutor(NativeState native)
+    {
+        if (Volatile.Read(ref _unrecoverable) is null)
+        {
+            return true;
+        }
+
+        RebuildExecutor();
+        if (Volatile.Read(ref _unrecoverable) is not { } error)
+        {
+            return true;
+        }
+
+        foreach (var request in _waiting)
+        {
+            Dequeued();
+            request.Output.Writer.TryComplete(new InvalidOperationException("The Urial engine cannot serve requests: it failed to rebuild its executor after a fault; see the inner exception.", error));
+        }
+
+        _waiting.Clear();
+        PublishGauges(native);
+        return false;
     }
 
     private void FailRunning(Exception error)

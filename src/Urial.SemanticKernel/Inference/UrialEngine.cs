@@ -31,6 +31,9 @@ public sealed partial class UrialEngine : IUrialEngine
     private readonly EngineMetrics _metrics;
     private LLamaWeights? _weights;
     private int _disposed;
+    private readonly TaskCompletionSource _freed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _faultCount;
+    private Exception? _unrecoverable;
 
     /// <summary>Initializes a new instance of the <see cref="UrialEngine"/> class. Nothing is loaded until <see cref="WarmUpAsync"/> or the first request.</summary>
     /// <param name="options">The engine settings; copied, then never read again.</param>
@@ -61,11 +64,12 @@ public sealed partial class UrialEngine : IUrialEngine
     /// <summary>Gets a value indicating whether the cached prefix was restored from <see cref="UrialEngineOptions.PrefixStateDirectory"/> rather than evaluated.</summary>
     public bool PrefixRestoredFromFile { get; private set; }
 
-    /// <summary>Gets the context size in tokens.</summary>
+    /// <inheritdoc/>
+    /// <remarks>The local engine knows it from its options, before it starts.</remarks>
     public int ContextSize => _settings.ContextSize;
 
     /// <summary>Gets how many times the loop recovered from a failed step or decode (written by the loop thread only; read by the health check).</summary>
-    internal int FaultCount { get; private set; }
+    internal int FaultCount => Volatile.Read(ref _faultCount);
 
     /// <inheritdoc/>
     public Task WarmUpAsync(CancellationToken cancellationToken = default)
@@ -74,11 +78,8 @@ public sealed partial class UrialEngine : IUrialEngine
         return _ready.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Counts the tokens of <paramref name="text"/> as the engine tokenizes a prompt (with the beginning-of-sequence token).</summary>
-    /// <param name="text">The text.</param>
-    /// <param name="cancellationToken">The token to cancel waiting for the model to load.</param>
-    /// <returns>The token count.</returns>
-    public async Task<int> CountTokensAsync(string text, CancellationToken cancellationToken = default)
+    /// <inheritdoc/>
+    public async ValueTask<int> CountTokensAsync(string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         cancellationToken.ThrowIfCancellationRequested();
@@ -127,31 +128,103 @@ public sealed partial class UrialEngine : IUrialEngine
         }
     }
 
-    /// <summary>Stops the loop: requests in flight end with <see cref="ObjectDisposedException"/>; native memory is freed.</summary>
-    /// <returns>A task that completes when the loop has stopped and freed everything.</returns>
-    public async ValueTask DisposeAsync()
+    /// <inheritdoc/>
+    public UrialEngineHealth GetHealth()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        var faults = FaultCount;
+        if (_disposed != 0)
         {
-            return;
+            return new UrialEngineHealth { Status = UrialEngineStatus.Unhealthy, Description = "The engine was disposed.", FaultCount = faults };
         }
 
-        bool started;
+        if (_ready.Task.IsFaulted)
+        {
+            var error = _ready.Task.Exception!.InnerException;
+            return new UrialEngineHealth { Status = UrialEngineStatus.Unhealthy, Description = $"The model failed to load: {error?.Message}", FaultCount = faults, Error = error };
+        }
+
+        if (!_ready.Task.IsCompletedSuccessfully)
+        {
+            return new UrialEngineHealth { Status = UrialEngineStatus.Starting, Description = "The model is loading and the URIAL prefix is being evaluated.", FaultCount = faults };
+        }
+
+        if (_stopped.Task.IsCompleted)
+        {
+            return new UrialEngineHealth { Status = UrialEngineStatus.Unhealthy, Description = "The engine loop has stopped.", FaultCount = faults };
+        }
+
+        if (Volatile.Read(ref _unrecoverable) is { } broken)
+        {
+            return new UrialEngineHealth
+            {
+                Status = UrialEngineStatus.Unhealthy,
+                Description = $"The engine could not rebuild its executor after a fault and fails every request until it can: {broken.Message}",
+                FaultCount = faults,
+                Error = broken,
+            };
+        }
+
+        return new UrialEngineHealth
+        {
+            Status = UrialEngineStatus.Healthy,
+            Description = faults == 0 ? "The engine is ready." : $"The engine is ready; it recovered from {faults} fault(s) since it started (see the error log).",
+            FaultCount = faults,
+        };
+    }
+
+    /// <summary>Stops the loop: requests in flight end with <see cref="ObjectDisposedException"/>; native memory is freed.</summary>
+    /// <returns>A task that completes when the loop has stopped and freed everything.</returns>
+    public ValueTask DisposeAsync() => new(StopAsync());
+
+    /// <summary>Stops the loop and waits for it: requests in flight end with <see cref="ObjectDisposedException"/>; native memory is freed.</summary>
+    /// <remarks>Dependency-injection containers dispose singletons synchronously unless they are disposed asynchronously; both work.</remarks>
+    public void Dispose() =>
+        // The loop runs on the thread pool and never needs this thread, so waiting for it here cannot deadlock.
+        StopAsync().GetAwaiter().GetResult();
+
+    /// <summary>Starts the shutdown once; every caller, sync or async, waits for the same completion.</summary>
+    private Task StopAsync()
+    {
+        bool first, started;
         lock (_startLock)
         {
+            first = _disposed == 0;
+            Volatile.Write(ref _disposed, 1);
             started = _loop is not null;
         }
 
-        await _shutdown.CancelAsync().ConfigureAwait(false);
-        _intake.Writer.TryComplete();
-        if (started)
+        if (first)
         {
-            await _stopped.Task.ConfigureAwait(false);
+            // Outside the lock: cancellation may run the loop's continuation (its shutdown) on this thread.
+            _shutdown.Cancel();
+            _intake.Writer.TryComplete();
+            _ = FreeWhenStoppedAsync(started);
         }
 
-        _ready.TrySetException(new ObjectDisposedException(nameof(UrialEngine)));
-        _shutdown.Dispose();
-        _metrics.Dispose();
+        return _freed.Task;
+    }
+
+    private async Task FreeWhenStoppedAsync(bool started)
+    {
+        try
+        {
+            if (started)
+            {
+                await _stopped.Task.ConfigureAwait(false);
+            }
+
+            if (_ready.TrySetException(new ObjectDisposedException(nameof(UrialEngine))))
+            {
+                _ = _ready.Task.Exception; // observed: an engine disposed before it was used has nobody waiting on it
+            }
+
+            _shutdown.Dispose();
+            _metrics.Dispose();
+        }
+        finally
+        {
+            _freed.TrySetResult();
+        }
     }
 
     private void EnsureStarted()

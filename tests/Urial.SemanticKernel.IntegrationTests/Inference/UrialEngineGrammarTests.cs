@@ -48,7 +48,7 @@ public sealed class UrialEngineGrammarTests : IAsyncLifetime
         var trigger = free.Substring(free.Length / 3, 4); // appears in the free continuation, likely mid-token
         var grammar = $"root ::= {JsonSerializer.Serialize(trigger)} \"<call>\" [0-9] \"</call>\"";
 
-        var (text, last) = await RunAsync(new GenerationRequest(Prompt) { Grammar = new GenerationGrammar(grammar, trigger), MaxOutputTokens = 40 });
+        var (text, last) = await RunAsync(new GenerationRequest(Prompt) { Grammar = new GenerationGrammar(grammar) { Trigger = trigger }, MaxOutputTokens = 40 });
 
         var before = free[..free.IndexOf(trigger, StringComparison.Ordinal)];
         Assert.StartsWith(before + trigger + "<call>", text, StringComparison.Ordinal);

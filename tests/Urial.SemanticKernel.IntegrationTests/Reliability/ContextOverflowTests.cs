@@ -59,15 +59,31 @@ public sealed class ContextOverflowTests(FaultContext context) : IClassFixture<F
     }
 
     [Fact]
-    public async Task An_engine_that_cannot_count_tokens_refuses_the_policy_by_name()
+    public async Task The_policy_works_through_the_engine_seam_with_any_engine_that_counts_tokens()
     {
-        var client = new UrialChatClient(new SilentEngine());
-        var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialChatClient.ContextOverflowDropOldestTurns } };
+        // An engine whose "tokens" are characters: the policy must use the engine's own count and context, nothing local.
+        var prompt = UrialPrompt.FromText("# Query:\n```\nq\n```\n\n# Answer:\n```\na\n```\n");
+        var oneExchange = prompt.Render([new ChatMessage(ChatRole.User, "Question number 1?")]).Length;
+        await using var engine = new CharacterEngine(contextSize: oneExchange + 3 * 60 + 40);
+        var client = new UrialChatClient(engine, prompt);
+        List<ChatMessage> conversation = [];
+        for (var i = 0; i < 6; i++)
+        {
+            conversation.Add(new ChatMessage(ChatRole.User, $"Question number {i}?"));
+            conversation.Add(new ChatMessage(ChatRole.Assistant, $"Answer number {i}."));
+        }
 
-        var error = await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync("Hi", options, Token));
+        conversation.Add(new ChatMessage(ChatRole.User, "Question number 6?"));
+        var options = new ChatOptions { MaxOutputTokens = 32, AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialChatClient.ContextOverflowDropOldestTurns } };
 
-        Assert.Contains("drop_oldest_turns", error.Message, StringComparison.Ordinal);
-        Assert.Contains(nameof(SilentEngine), error.Message, StringComparison.Ordinal);
+        var updates = await client.GetStreamingResponseAsync(conversation, options, Token).ToListAsync(Token);
+
+        var sent = Assert.Single(engine.Prompts);
+        Assert.True(sent.Length <= engine.ContextSize - 32, $"{sent.Length} characters sent to a {engine.ContextSize}-character context");
+        var kept = prompt.Parse(sent);
+        Assert.Equal("Question number 6?", kept[^1].Text);
+        Assert.True(kept.Count < conversation.Count, "older turns were dropped");
+        Assert.Equal(conversation.Count - kept.Count, updates[^1].AdditionalProperties![UrialChatClient.DroppedMessagesKey]);
     }
 
     [Fact]
@@ -125,18 +141,32 @@ public sealed class ContextOverflowTests(FaultContext context) : IClassFixture<F
         return conversation;
     }
 
-    private sealed class SilentEngine : IUrialEngine
+    /// <summary>A test double behind the engine seam: one character is one token; it records the prompts it is given.</summary>
+    private sealed class CharacterEngine(int contextSize) : IUrialEngine
     {
-        public string ModelId => "silent";
+        public List<string> Prompts { get; } = [];
+
+        public string ModelId => "characters";
+
+        public int ContextSize => contextSize;
 
         public Task WarmUpAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+        public ValueTask<int> CountTokensAsync(string text, CancellationToken cancellationToken = default) => ValueTask.FromResult(text.Length);
+
+        public UrialEngineHealth GetHealth() => new() { Status = UrialEngineStatus.Healthy };
+
         public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
+            Prompts.Add(request.Prompt);
             await Task.Yield();
-            yield return new GenerationUpdate(string.Empty, GenerationFinishReason.Stop, new GenerationUsage(1, 0, 0));
+            yield return new GenerationUpdate { Text = "ok", FinishReason = GenerationFinishReason.Stop, Usage = new GenerationUsage { PromptTokens = request.Prompt.Length, OutputTokens = 1 } };
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -169,8 +169,9 @@ public static class FaultMatrix
         }),
         new("grammar: empty trigger", async c =>
         {
-            var error = await Assert.ThrowsAsync<ArgumentException>(() => Drain(c.Engine, new GenerationRequest("Once") { Grammar = new GenerationGrammar("root ::= \"a\"", string.Empty) }));
-            Assert.Contains("Grammar.Trigger", error.Message, StringComparison.Ordinal);
+            var error = Assert.Throws<ArgumentException>(() => new GenerationGrammar("root ::= \"a\"") { Trigger = string.Empty });
+            Assert.Contains("Trigger", error.Message, StringComparison.Ordinal);
+            await Task.CompletedTask;
         }),
         new("schema: unsupported keyword", async c =>
         {
@@ -209,7 +210,7 @@ public static class FaultMatrix
                 }
             });
             await Assert.ThrowsAsync<ObjectDisposedException>(() => engine.WarmUpAsync(FaultContext.Token));
-            await Assert.ThrowsAsync<ObjectDisposedException>(() => engine.CountTokensAsync("Hi", FaultContext.Token));
+            await Assert.ThrowsAsync<ObjectDisposedException>(async () => await engine.CountTokensAsync("Hi", FaultContext.Token));
             var borrowed = new UrialChatClient(engine);
             await Assert.ThrowsAsync<ObjectDisposedException>(() => borrowed.GetResponseAsync("Hi", cancellationToken: FaultContext.Token));
         }),
