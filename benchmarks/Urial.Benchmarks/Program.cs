@@ -76,6 +76,17 @@ if (options.Runs("threads"))
     scenarios.Threads(ContextSize, BatchSize, MaxConcurrent + 1);
 }
 
+if (options.Runs("batching"))
+{
+    using var flash = new RawRunner(options.ModelPath, UrialPrompt.Default.Text, threads, ContextSize, BatchSize, MaxConcurrent + 1, batchThreads: Environment.ProcessorCount, flashAttention: true);
+    new Batching(options, raw, flash, report).Run();
+}
+
+if (options.Runs("sampling"))
+{
+    new SamplingCost(options, raw, report).Run();
+}
+
 if (options.Runs("soak"))
 {
     await Soak.RunAsync(chatService, report);
