@@ -87,6 +87,16 @@ if (options.Runs("sampling"))
     new SamplingCost(options, raw, report).Run();
 }
 
+if (options.Runs("prefill"))
+{
+    await new Prefill(options, report, threads, ContextSize, BatchSize).RunAsync();
+}
+
+if (options.Runs("peer"))
+{
+    await new Peer(options, engine, report, threads, Environment.ProcessorCount, BatchSize).RunAsync();
+}
+
 if (options.Runs("soak"))
 {
     await Soak.RunAsync(chatService, report);
