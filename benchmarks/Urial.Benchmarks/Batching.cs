@@ -8,20 +8,22 @@ namespace Urial.Benchmarks;
 /// 1, 8 and 16 streams under each thread setting (decode threads / batch threads) and attention kernel, interleaved.
 /// Besides tokens per second it reports the process CPU time per token, which a loaded machine distorts far less.
 /// </summary>
-internal sealed class Batching(BenchArgs args, RawRunner raw, RawRunner flash, Report report)
+internal sealed class Batching(BenchArgs args, RawRunner raw, RawRunner flash, RawRunner empty, RawRunner quantizedKeys, Report report)
 {
     public void Run()
     {
         var outputTokens = args.Quick ? 32 : 64;
         var reps = Math.Max(3, args.Reps / 4);
         var cores = Environment.ProcessorCount;
-        (string Name, RawRunner Runner, int Threads, int BatchThreads)[] variants =
+        (string Name, RawRunner Runner, int Threads, int BatchThreads, bool Bare)[] variants =
         [
-            ($"Threads=1 BatchThreads={cores}", raw, 1, cores),
-            ("Threads=1 BatchThreads=1", raw, 1, 1),
-            ($"Threads={cores} BatchThreads={cores}", raw, cores, cores),
-            ($"flash attention, Threads=1 BatchThreads={cores}", flash, 1, cores),
-            ("flash attention, Threads=1 BatchThreads=1", flash, 1, 1),
+            ($"Threads=1 BatchThreads={cores}", raw, 1, cores, false),
+            ("Threads=1 BatchThreads=1", raw, 1, 1, false),
+            ($"Threads={cores} BatchThreads={cores}", raw, cores, cores, false),
+            ($"flash attention, Threads=1 BatchThreads={cores}", flash, 1, cores, false),
+            ("flash attention, Threads=1 BatchThreads=1", flash, 1, 1, false),
+            ("no prefix in the cache, bare questions, Threads=1 BatchThreads=1", empty, 1, 1, true),
+            ("K cache Q8_0, Threads=1 BatchThreads=1", quantizedKeys, 1, 1, false),
         ];
         int[] levels = [1, 8, 16];
         var rates = variants.Select(_ => levels.ToDictionary(c => c, _ => new List<double>())).ToArray();
@@ -34,12 +36,12 @@ internal sealed class Batching(BenchArgs args, RawRunner raw, RawRunner flash, R
             for (var k = 0; k < variants.Length; k++)
             {
                 var v = (k + rep) % variants.Length;
-                var (_, runner, threads, batchThreads) = variants[v];
+                var (_, runner, threads, batchThreads, bare) = variants[v];
                 runner.SetThreads(threads, batchThreads);
                 foreach (var c in levels)
                 {
                     var cpu = Cpu();
-                    var (tokens, seconds) = runner.GenerateConcurrent(Prompts(c), outputTokens);
+                    var (tokens, seconds) = runner.GenerateConcurrent(bare ? BareQuestions(c) : Prompts(c), outputTokens);
                     rates[v][c].Add(tokens / seconds);
                     cpuPerToken[v][c].Add((Cpu() - cpu) / tokens);
                 }
@@ -48,6 +50,8 @@ internal sealed class Batching(BenchArgs args, RawRunner raw, RawRunner flash, R
 
         raw.SetThreads(1, cores);
         flash.SetThreads(1, cores);
+        empty.SetThreads(1, cores);
+        quantizedKeys.SetThreads(1, cores);
         for (var v = 0; v < variants.Length; v++)
         {
             report.Row(
@@ -64,6 +68,9 @@ internal sealed class Batching(BenchArgs args, RawRunner raw, RawRunner flash, R
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         return process.TotalProcessorTime.TotalMilliseconds;
     }
+
+    private static string[] BareQuestions(int count) =>
+        Enumerable.Range(0, count).Select(i => $"Question number {i}: how do rainbows form?").ToArray();
 
     private static string[] Prompts(int count) =>
         Enumerable.Range(0, count).Select(i => UrialPrompt.Default.Render([new ChatMessage(ChatRole.User, $"Question number {i}: how do rainbows form?")])).ToArray();

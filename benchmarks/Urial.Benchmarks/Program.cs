@@ -79,7 +79,9 @@ if (options.Runs("threads"))
 if (options.Runs("batching"))
 {
     using var flash = new RawRunner(options.ModelPath, UrialPrompt.Default.Text, threads, ContextSize, BatchSize, MaxConcurrent + 1, batchThreads: Environment.ProcessorCount, flashAttention: true);
-    new Batching(options, raw, flash, report).Run();
+    using var empty = new RawRunner(options.ModelPath, string.Empty, threads, ContextSize, BatchSize, MaxConcurrent + 1, batchThreads: Environment.ProcessorCount);
+    using var quantizedKeys = new RawRunner(options.ModelPath, UrialPrompt.Default.Text, threads, ContextSize, BatchSize, MaxConcurrent + 1, batchThreads: Environment.ProcessorCount, keyType: LLama.Native.GGMLType.GGML_TYPE_Q8_0);
+    new Batching(options, raw, flash, empty, quantizedKeys, report).Run();
 }
 
 if (options.Runs("sampling"))
@@ -95,6 +97,11 @@ if (options.Runs("prefill"))
 if (options.Runs("peer"))
 {
     await new Peer(options, engine, report, threads, Environment.ProcessorCount, BatchSize).RunAsync();
+}
+
+if (options.Only.Contains("profile"))
+{
+    await new ProfileLoad(options, engine, report).RunAsync();
 }
 
 if (options.Runs("soak"))

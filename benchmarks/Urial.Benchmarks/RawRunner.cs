@@ -16,7 +16,7 @@ internal sealed class RawRunner : IDisposable
     private readonly int _batchSize;
     private readonly Conversation _root;
 
-    public RawRunner(string modelPath, string prefix, int threads, int contextSize, int batchSize, int seqMax, int? batchThreads = null, bool flashAttention = false)
+    public RawRunner(string modelPath, string prefix, int threads, int contextSize, int batchSize, int seqMax, int? batchThreads = null, bool flashAttention = false, GGMLType? keyType = null)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         _batchSize = batchSize;
@@ -32,6 +32,11 @@ internal sealed class RawRunner : IDisposable
             GpuLayerCount = 0,
             FlashAttention = flashAttention,
         };
+        if (keyType is { } type)
+        {
+            parameters.TypeK = type;
+        }
+
         Weights = LLamaWeights.LoadFromFile(parameters);
         Executor = new BatchedExecutor(Weights, parameters);
         PrefixTokens = Tokenize(prefix);
