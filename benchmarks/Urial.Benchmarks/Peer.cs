@@ -45,16 +45,13 @@ internal sealed class Peer(BenchArgs args, UrialEngine engine, Report report, in
         }
 
         var ttftRatio = Stats.PairedRatio(ttft[0], ttft[1]);
-        report.Row("11 peer", $"TTFT, cached prefix ({reps * 2} reps): ours vs llama-server -np 1 vs -np 8", ttft.Describe(1000, "F1") + " ms", $"ours/np1 {Report.F(ttftRatio)}", "≤ 1.1", Report.Verdict(ttftRatio <= 1.1, ttftRatio, 1.1, atMost: true));
+        var (ttftTarget, ttftVerdict) = Targets.AtMost(ttftRatio, 1.1);
+        report.Row("11 peer", $"TTFT, cached prefix ({reps * 2} reps): ours vs llama-server -np 1 vs -np 8", ttft.Describe(1000, "F1") + " ms", $"ours/np1 {Report.F(ttftRatio)}", ttftTarget, ttftVerdict);
         report.Row("11 peer", $"one stream × {outputTokens} tokens ({reps} reps): ours vs -np 1 vs -np 8", single.Describe(1, "F0") + " tok/s", $"ours/np1 {Report.F(Stats.PairedRatio(single[0], single[1]))}");
         var aggregate = Stats.PairedRatio(together[0], together[1]);
-        report.Row(
-            "11 peer",
-            $"8 concurrent × {outputTokens} tokens ({reps} reps): ours vs -np 8",
-            together.Describe(1, "F0") + " tok/s",
-            $"ours/np8 {Report.F(aggregate)}; scaling c8/c1: ours {Report.F(Stats.PairedRatio(together[0], single[0]))}, np8 {Report.F(Stats.PairedRatio(together[1], single[2]))}",
-            "≥ 1.5",
-            Report.Verdict(aggregate >= 1.5, aggregate, 1.5, atMost: false));
+        var (aggregateTarget, aggregateVerdict) = Targets.AtLeast(aggregate, 1.5);
+        var scaling = $"scaling c8/c1: ours {Report.F(Stats.PairedRatio(together[0], single[0]))}, np8 {Report.F(Stats.PairedRatio(together[1], single[2]))}";
+        report.Row("11 peer", $"8 concurrent × {outputTokens} tokens ({reps} reps): ours vs -np 8", together.Describe(1, "F0") + " tok/s", $"ours/np8 {Report.F(aggregate)}; {scaling}", aggregateTarget, aggregateVerdict);
         await PrefillAsync(one, reps);
         report.Note($"Peer: prompt tokens llama-server evaluated per request (median [p25–p75]; the rest came from its slot caches): -np 1 {Stats.Describe(Evaluated(one), "F0")}, -np 8 {Stats.Describe(Evaluated(eight), "F0")}.");
     }
@@ -85,13 +82,9 @@ internal sealed class Peer(BenchArgs args, UrialEngine engine, Report report, in
         }
 
         var ratio = Stats.PairedRatio(prefill[0], prefill[1]);
-        report.Row(
-            "11 peer",
-            $"prefill of a whole {tokens}-token prompt, nothing cached ({reps} reps): ours (time to first token) vs -np 1's own prompt-evaluation timing",
-            prefill.Describe(1, "F0") + " prompt tok/s",
-            $"ours/np1 {Report.F(ratio)}",
-            "≥ 0.95",
-            Report.Verdict(ratio >= 0.95, ratio, 0.95, atMost: false));
+        var (target, verdict) = Targets.AtLeast(ratio, 0.95);
+        var measurement = $"prefill of a whole {tokens}-token prompt, nothing cached ({reps} reps): ours (time to first token) vs -np 1's own prompt-evaluation timing";
+        report.Row("11 peer", measurement, prefill.Describe(1, "F0") + " prompt tok/s", $"ours/np1 {Report.F(ratio)}", target, verdict);
     }
 
     /// <summary>Gets the prompt tokens each server evaluated per request (the rest came from its slot's cache): a cache miss would show here.</summary>

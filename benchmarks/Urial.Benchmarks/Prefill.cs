@@ -38,13 +38,9 @@ internal sealed class Prefill(BenchArgs args, Report report, int threads, int co
         }
 
         var ratio = Stats.PairedRatio(ours, baseline);
-        report.Row(
-            "12 prefill",
-            $"whole prompt ({promptTokens} tokens, nothing cached) to first token: engine without a cached prefix vs raw loop on an empty cache ({reps} reps)",
-            $"{Stats.Describe(ours, "F0")} vs {Stats.Describe(baseline, "F0")} prompt tok/s",
-            $"engine/raw {Report.F(ratio)}",
-            "≥ 0.95",
-            Report.Verdict(ratio >= 0.95, ratio, 0.95, atMost: false));
+        var (target, verdict) = Targets.AtLeast(ratio, 0.95);
+        var measurement = $"whole prompt ({promptTokens} tokens, nothing cached) to first token: engine without a cached prefix vs raw loop on an empty cache ({reps} reps)";
+        report.Row("12 prefill", measurement, $"{Stats.Describe(ours, "F0")} vs {Stats.Describe(baseline, "F0")} prompt tok/s", $"engine/raw {Report.F(ratio)}", target, verdict);
         await RestoreAsync(reps);
     }
 
@@ -80,8 +76,8 @@ internal sealed class Prefill(BenchArgs args, Report report, int threads, int co
             $"engine start-up: prefix evaluated (and saved) vs restored from the state file vs loading the weights alone ({reps} reps; restored every time: {restoredEvery})",
             $"{Stats.Describe(evaluate.Select(s => s * 1000).ToArray(), "F0")} vs {Stats.Describe(restore.Select(s => s * 1000).ToArray(), "F0")} vs {Stats.Describe(weightsOnly.Select(s => s * 1000).ToArray(), "F0")} ms",
             $"(evaluate − weights)/(restore − weights) {Report.F(ratio, "F1")}",
-            "≥ 10",
-            Report.Verdict(ratio >= 10 && restoredEvery, ratio, 10, atMost: false));
+            Targets.AtLeast(ratio, 10).Target,
+            restoredEvery ? Targets.AtLeast(ratio, 10).Verdict : "MISSED (the file was not used)");
     }
 
     private async Task<double> WarmUpSecondsAsync(string directory, bool expectRestored)

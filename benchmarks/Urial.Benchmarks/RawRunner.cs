@@ -96,11 +96,8 @@ internal sealed class RawRunner : IDisposable
     private double TimeToFirstTokenForkedCore(string prompt)
     {
         var started = Stopwatch.GetTimestamp();
-        var tokens = Tokenize(prompt);
-        var reused = CommonPrefix(tokens);
-        using var conversation = Fork(reused);
+        using var conversation = ForkEvaluated(prompt);
         using var sampler = Greedy();
-        PromptChunked(conversation, tokens.AsSpan(reused));
         _ = conversation.Sample(sampler);
         return Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
@@ -119,11 +116,8 @@ internal sealed class RawRunner : IDisposable
     private (int Tokens, double Seconds, double DecodeSeconds) GenerateCore(string prompt, int maxTokens)
     {
         var started = Stopwatch.GetTimestamp();
-        var tokens = Tokenize(prompt);
-        var reused = CommonPrefix(tokens);
-        using var conversation = Fork(reused);
+        using var conversation = ForkEvaluated(prompt);
         using var sampler = Greedy();
-        PromptChunked(conversation, tokens.AsSpan(reused));
         var count = 0;
         long firstToken = 0;
         while (true)
@@ -159,11 +153,8 @@ internal sealed class RawRunner : IDisposable
     /// <summary>Microseconds per <c>llama_sampler_sample</c> call of a sampler chain, sampled repeatedly from one set of logits (no decode in between).</summary>
     public double SampleMicroseconds(string prompt, Func<SafeLLamaSamplerChainHandle> createChain, int samples) => OnOwnThread(() =>
     {
-        var tokens = Tokenize(prompt);
-        var reused = CommonPrefix(tokens);
-        using var conversation = Fork(reused);
+        using var conversation = ForkEvaluated(prompt);
         using var chain = createChain();
-        PromptChunked(conversation, tokens.AsSpan(reused));
         _ = conversation.Sample(chain);
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < samples; i++)
@@ -259,6 +250,16 @@ internal sealed class RawRunner : IDisposable
         }
 
         return length;
+    }
+
+    /// <summary>Tokenizes the whole prompt, forks the root at the longest common prefix and evaluates the rest.</summary>
+    private Conversation ForkEvaluated(string prompt)
+    {
+        var tokens = Tokenize(prompt);
+        var reused = CommonPrefix(tokens);
+        var conversation = Fork(reused);
+        PromptChunked(conversation, tokens.AsSpan(reused));
+        return conversation;
     }
 
     private Conversation Fork(int reused)
