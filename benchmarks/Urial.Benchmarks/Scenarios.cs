@@ -133,7 +133,8 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
 
     public async Task MultiTurnAsync()
     {
-        // A fresh 8-turn conversation per repetition (its own questions), through the chat client (greedy, 32 output
+        // A fresh 8-turn conversation per repetition (its own questions, numbered so that turn 1 cannot reuse an earlier
+        // repetition's cached turn beyond the header), through the chat client (greedy, 32 output
         // tokens per answer, the prompt's stop sequences), timing the first streamed text of turns 1, 4 and 8 as a
         // user sees it: each follow-up turn may fork the previous turn's cached sequence.
         // The engine defaults, sequence cache on (the shared engine runs with it off, for same-work comparisons).
@@ -154,7 +155,7 @@ internal sealed class Scenarios(BenchArgs args, UrialEngine engine, IChatComplet
             var history = new List<ChatMessage>();
             for (var turn = 1; turn <= 8; turn++)
             {
-                history.Add(new ChatMessage(ChatRole.User, Question((rep + 1) * 8 + turn)));
+                history.Add(new ChatMessage(ChatRole.User, Work.UniqueQuestion(((rep + 1) * 8) + turn)));
                 prompts[turn] = _prompt.Render(history);
                 var started = Stopwatch.GetTimestamp();
                 var first = 0.0;

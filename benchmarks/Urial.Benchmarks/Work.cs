@@ -24,6 +24,9 @@ internal static class Work
 
     public static string Question(int i) => s_questions[i % s_questions.Length] + (i >= s_questions.Length ? $" ({i})" : string.Empty);
 
+    /// <summary>A question whose text differs from every other's from its first word on (a numbered stem), so that no cached conversation of another shares more than the turn's header with it.</summary>
+    public static string UniqueQuestion(int i) => $"[{i}] {s_questions[i % s_questions.Length]}";
+
     /// <summary>The URIAL prompt of a one-question conversation.</summary>
     public static string SingleTurn(int i) => UrialPrompt.Default.Render([new ChatMessage(ChatRole.User, Question(i))]);
 
