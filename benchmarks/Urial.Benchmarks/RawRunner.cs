@@ -165,6 +165,33 @@ internal sealed class RawRunner : IDisposable
         return Stopwatch.GetElapsedTime(started).TotalMicroseconds / samples;
     });
 
+    /// <summary>Microseconds per call of a managed sampling function given the stream's logits in place (as the engine reads them), repeatedly on one set of logits.</summary>
+    public double ManagedSampleMicroseconds(string prompt, Func<LLamaToken[], LogitsAccessor, LLamaToken> sample, int samples) => OnOwnThread(() =>
+    {
+        var tokens = Tokenize(prompt);
+        using var conversation = ForkEvaluated(prompt);
+        var context = Executor.Context.NativeHandle;
+        Span<float> Logits() => context.GetLogitsIth(conversation.GetSampleIndex());
+
+        // Warm up well past tiered compilation's thresholds: the engine runs this code at tier 1 in steady state.
+        for (var i = 0; i < 5000; i++)
+        {
+            _ = sample(tokens, Logits);
+        }
+
+        Thread.Sleep(200);
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < samples; i++)
+        {
+            _ = sample(tokens, Logits);
+        }
+
+        return Stopwatch.GetElapsedTime(started).TotalMicroseconds / samples;
+    });
+
+    /// <summary>Gets a stream's logits, in place.</summary>
+    public delegate Span<float> LogitsAccessor();
+
     /// <summary>Sets the threads llama.cpp uses for one-token decodes and for larger batches (<c>llama_set_n_threads</c>).</summary>
     public void SetThreads(int threads, int batchThreads)
     {

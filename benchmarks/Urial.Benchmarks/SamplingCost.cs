@@ -28,6 +28,23 @@ internal sealed class SamplingCost(BenchArgs args, RawRunner raw, Report report)
             }
         }
 
+        // The engine's path for its default sampling (greedy, repetition penalty 1.1 over 64 tokens), in managed code.
+        var penalized = new SamplingParameters { RepetitionPenalty = 1.1f, PenaltyWindow = 64 };
+        var managed = new List<double>();
+        var managedGreedy = new List<double>();
+        for (var rep = 0; rep < Math.Max(3, args.Reps / 4); rep++)
+        {
+            managed.Add(raw.ManagedSampleMicroseconds(prompt, (history, logits) =>
+            {
+                var span = logits();
+                TokenPenalties.Apply(span, history, penalized);
+                return GreedyChoice.Pick(span);
+            }, samples));
+            managedGreedy.Add(raw.ManagedSampleMicroseconds(prompt, (_, logits) => GreedyChoice.Pick(logits()), samples));
+        }
+
+        report.Row("10 sampling", "the engine's managed path: greedy (GreedyChoice over the logits in place)", Stats.Describe(managedGreedy, "F1") + " µs", $"llama.cpp greedy/managed {Report.F(Stats.Median(results[0]) / Stats.Median(managedGreedy), "F0")}");
+        report.Row("10 sampling", "the engine's managed path: penalties (repeat 1.1, window 64) + greedy (TokenPenalties, GreedyChoice)", Stats.Describe(managed, "F1") + " µs", $"llama.cpp/managed {Report.F(Stats.Median(results[1]) / Stats.Median(managed), "F0")}");
         for (var i = 0; i < chains.Length; i++)
         {
             report.Row("10 sampling", $"one llama_sampler_sample over {raw.Weights.Vocab.Count} tokens: {chains[i].Name}", Stats.Describe(results[i], "F1") + " µs");
