@@ -43,9 +43,16 @@ public sealed class UrialEngineOptions
     /// <value><see langword="null"/> (the default) uses every core: prompt evaluation scales with cores.</value>
     public int? BatchThreads { get; set; }
 
-    /// <summary>Gets or sets how many layers are offloaded to a GPU, when a GPU backend is installed.</summary>
-    /// <value>0 (CPU only) by default; -1 offloads every layer.</value>
-    public int GpuLayerCount { get; set; }
+    /// <summary>Gets or sets where llama.cpp runs the model.</summary>
+    /// <value><see cref="UrialBackend.Auto"/> by default: a GPU when the loaded llama.cpp can use one, else the CPU.</value>
+    public UrialBackend Backend { get; set; }
+
+    /// <summary>Gets or sets how many layers are offloaded to a GPU.</summary>
+    /// <value>
+    /// <see langword="null"/> (the default) lets <see cref="Backend"/> decide: every layer on a GPU, none on the CPU. 0 keeps every layer on
+    /// the CPU; -1 offloads every layer; a smaller count splits a model too large for the GPU's memory. Must be unset or 0 with <see cref="UrialBackend.Cpu"/>.
+    /// </value>
+    public int? GpuLayerCount { get; set; }
 
     /// <summary>Gets or sets a value indicating whether flash attention is used.</summary>
     /// <value><see langword="false"/> by default: on CPUs it was measured slower.</value>
@@ -95,6 +102,15 @@ public sealed class UrialEngineOptions
         if (GpuLayerCount < -1)
         {
             errors.Add($"GpuLayerCount is {GpuLayerCount}; use 0 for CPU only, a positive count, or -1 for every layer.");
+        }
+
+        if (!Enum.IsDefined(Backend))
+        {
+            errors.Add($"Backend is {Backend}; use Auto, Cpu or Cuda.");
+        }
+        else if (Backend == UrialBackend.Cpu && GpuLayerCount is { } layers && layers != 0)
+        {
+            errors.Add($"GpuLayerCount is {layers} but Backend is Cpu; leave GpuLayerCount unset or 0, or set Backend to Auto or Cuda.");
         }
 
         return errors;

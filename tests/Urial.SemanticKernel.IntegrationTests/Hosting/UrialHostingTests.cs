@@ -59,7 +59,7 @@ public sealed class UrialHostingTests
             (services, configuration) =>
             {
                 services.AddUrialChatCompletion(configuration.GetSection("Models:A"), "a");
-                services.AddUrialChatClient(configuration.GetSection("Models:B"), "b");
+                services.AddKeyedUrialChatClient("b", configuration.GetSection("Models:B"));
                 services.AddHealthChecks().AddUrialHealthCheck("a").AddUrialHealthCheck("b");
             });
 
@@ -103,7 +103,8 @@ public sealed class UrialHostingTests
         ActivitySource.AddActivityListener(listener);
         using var host = TestHost.Build(
             new Dictionary<string, string?>(),
-            (services, _) => services.AddUrialChatClient(
+            (services, _) => services.AddKeyedUrialChatClient(
+                "defaults",
                 options =>
                 {
                     options.ModelPath = TestModel.Path;
@@ -113,8 +114,7 @@ public sealed class UrialHostingTests
                     options.Seed = 42;
                     options.RepeatPenalty = 1.0f;
                     options.DefaultMaxOutputTokens = 5;
-                },
-                "defaults"));
+                }));
 
         await host.StartAsync(Token);
         var client = host.Services.GetRequiredKeyedService<IChatClient>("defaults");

@@ -22,14 +22,14 @@ public sealed class ContextOverflowPolicyTests
     {
         var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = value } };
 
-        Assert.Equal(drops, ContextOverflow.DropsOldestTurns(options));
+        Assert.Equal(drops, ContextOverflowPolicy.DropsOldestTurns(options));
     }
 
     [Fact]
     public void No_options_or_no_key_is_the_error_policy()
     {
-        Assert.False(ContextOverflow.DropsOldestTurns(null));
-        Assert.False(ContextOverflow.DropsOldestTurns(new ChatOptions()));
+        Assert.False(ContextOverflowPolicy.DropsOldestTurns(null));
+        Assert.False(ContextOverflowPolicy.DropsOldestTurns(new ChatOptions()));
     }
 
     [Theory]
@@ -41,7 +41,7 @@ public sealed class ContextOverflowPolicyTests
     {
         var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = value } };
 
-        var error = Assert.Throws<ArgumentException>(() => ContextOverflow.DropsOldestTurns(options));
+        var error = Assert.Throws<ArgumentException>(() => ContextOverflowPolicy.DropsOldestTurns(options));
 
         Assert.Contains("context_overflow", error.Message, StringComparison.Ordinal);
         Assert.Contains("\"error\"", error.Message, StringComparison.Ordinal);

@@ -41,6 +41,7 @@ internal sealed class NativeState : IDisposable
     public static NativeState Load(EngineSettings settings, ILogger logger)
     {
         ModelFile.Validate(settings.ModelPath);
+        var offload = OffloadPlan.Resolve(settings.Backend, settings.GpuLayerCount, NativeApi.llama_supports_gpu_offload());
         var parameters = new ModelParams(settings.ModelPath)
         {
             ContextSize = (uint)settings.ContextSize,
@@ -50,7 +51,9 @@ internal sealed class NativeState : IDisposable
             KVUnified = true, // Fork() aborts the process without a unified KV cache
             Threads = settings.Threads,
             BatchThreads = settings.BatchThreads,
-            GpuLayerCount = settings.GpuLayerCount,
+            GpuLayerCount = offload.GpuLayerCount,
+            OpOffload = offload.OffloadOperations,
+            NoKqvOffload = !offload.OffloadOperations,
             FlashAttention = settings.FlashAttention,
         };
 
@@ -85,7 +88,7 @@ internal sealed class NativeState : IDisposable
             // that attention over idle cached cells dominates decoding.
             var cacheCells = (settings.ContextSize - prefixTokens.Length) / 4;
             var state = new NativeState(weights, parameters, prefixTokens) { Cache = new SequenceCache(settings.PrefixCacheSequences, cacheCells) };
-            state.EvaluatePrefix(settings, logger);
+            state.EvaluatePrefix(settings, offload, logger);
             return state;
         }
         catch
@@ -178,7 +181,7 @@ internal sealed class NativeState : IDisposable
     /// <summary>Gets a value indicating whether the prefix was restored from a state file instead of evaluated.</summary>
     public bool PrefixRestoredFromFile { get; private set; }
 
-    private void EvaluatePrefix(EngineSettings settings, ILogger logger)
+    private void EvaluatePrefix(EngineSettings settings, OffloadPlan offload, ILogger logger)
     {
         if (PrefixTokens.Length == 0)
         {
@@ -187,7 +190,7 @@ internal sealed class NativeState : IDisposable
 
         var file = settings.PrefixStateDirectory is null
             ? null
-            : PrefixStateFile.For(settings.PrefixStateDirectory, settings.ModelPath, PrefixTokens, $"{settings.ContextSize}/{settings.BatchSize}/{settings.FlashAttention}/{settings.GpuLayerCount}");
+            : PrefixStateFile.For(settings.PrefixStateDirectory, settings.ModelPath, PrefixTokens, $"{settings.ContextSize}/{settings.BatchSize}/{settings.FlashAttention}/{offload.GpuLayerCount}");
         if (file is not null)
         {
             try
