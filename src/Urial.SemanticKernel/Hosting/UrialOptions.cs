@@ -80,6 +80,10 @@ public sealed class UrialOptions
     /// <value>512 by default; valid range [1, 131072]. Always capped by the room left in the context.</value>
     public int DefaultMaxOutputTokens { get; set; } = 512;
 
+    /// <summary>Gets or sets the most tokens one text to embed may have (the embedding context, made on the first embedding request).</summary>
+    /// <value>512 by default; valid range [16, 8192].</value>
+    public int MaxEmbeddingTokens { get; set; } = 512;
+
     /// <summary>Gets or sets the default softmax temperature.</summary>
     /// <value><see langword="null"/> (greedy) by default; valid range [0, 2].</value>
     public float? Temperature { get; set; }
@@ -148,6 +152,7 @@ public sealed class UrialOptions
             GpuLayerCount = GpuLayerCount,
             FlashAttention = FlashAttention,
             DefaultMaxOutputTokens = DefaultMaxOutputTokens,
+            MaxEmbeddingTokens = MaxEmbeddingTokens,
         };
 
     /// <summary>Loads the prompt named by <see cref="Prompt"/>.</summary>

@@ -62,6 +62,10 @@ public sealed class UrialEngineOptions
     /// <value>512 by default; must be positive. Always capped by the room left in the context.</value>
     public int DefaultMaxOutputTokens { get; set; } = 512;
 
+    /// <summary>Gets or sets the most tokens one text to embed may have; it is also the size of the embedding context (made on the first embedding request, over the same weights).</summary>
+    /// <value>512 by default; valid range [16, 8192]. Each token costs the embedding context one KV cell per layer, beside the chat context.</value>
+    public int MaxEmbeddingTokens { get; set; } = 512;
+
     /// <summary>Gets or sets a folder where the evaluated prefix is saved, so that a restart restores it instead of evaluating it again.</summary>
     /// <value><see langword="null"/> (the default) saves nothing. Files are keyed by model, prefix, LLamaSharp version and context parameters; a stale or corrupt file is ignored and rebuilt.</value>
     public string? PrefixStateDirectory { get; set; }
@@ -89,6 +93,7 @@ public sealed class UrialEngineOptions
             errors.Add($"MaxConcurrentRequests ({MaxConcurrentRequests}) must not exceed BatchSize ({BatchSize}): every running stream puts one token in each step's batch.");
         }
         Range(errors, nameof(DefaultMaxOutputTokens), DefaultMaxOutputTokens, 1, 131_072);
+        Range(errors, nameof(MaxEmbeddingTokens), MaxEmbeddingTokens, 16, 8192);
         if (Threads is { } threads)
         {
             Range(errors, nameof(Threads), threads, 1, 512);

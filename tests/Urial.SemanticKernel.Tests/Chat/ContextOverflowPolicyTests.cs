@@ -14,11 +14,14 @@ public sealed class ContextOverflowPolicyTests
         { "DROP_OLDEST_TURNS", true },
         { JsonSerializer.SerializeToElement("drop_oldest_turns"), true },
         { JsonSerializer.SerializeToElement("error"), false },
+        { UrialContextOverflow.DropOldestTurns, true },
+        { UrialContextOverflow.Error, false },
+        { "DropOldestTurns", true },
     };
 
     [Theory]
     [MemberData(nameof(Values))]
-    public void The_policy_is_read_from_a_string_or_a_json_string_in_any_case(object? value, bool drops)
+    public void The_policy_is_read_from_the_enum_or_a_name_as_a_string_or_a_json_string_in_any_case(object? value, bool drops)
     {
         var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = value } };
 
@@ -37,6 +40,8 @@ public sealed class ContextOverflowPolicyTests
     [InlineData("")]
     [InlineData(42)]
     [InlineData(true)]
+    [InlineData("1")]
+    [InlineData((UrialContextOverflow)7)]
     public void Any_other_value_names_the_key_and_the_valid_values(object value)
     {
         var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = value } };

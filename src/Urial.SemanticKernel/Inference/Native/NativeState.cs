@@ -21,15 +21,19 @@ internal sealed class NativeState : IDisposable
     private Conversation? _root;
     private Conversation.State? _prefixState;
 
-    private NativeState(LLamaWeights weights, ModelParams parameters, LLamaToken[] prefixTokens)
+    private NativeState(LLamaWeights weights, ModelParams parameters, OffloadPlan offload, LLamaToken[] prefixTokens)
     {
         Weights = weights;
+        Offload = offload;
         _parameters = parameters;
         PrefixTokens = prefixTokens;
         Executor = CreateExecutor();
     }
 
     public LLamaWeights Weights { get; }
+
+    /// <summary>Gets what was offloaded to a GPU: other contexts over these weights (embeddings) offload alike.</summary>
+    public OffloadPlan Offload { get; }
 
     public BatchedExecutor Executor { get; private set; }
 
@@ -87,7 +91,7 @@ internal sealed class NativeState : IDisposable
             // A quarter of the room beyond the prefix: enough for the recent turns of a few conversations, not so much
             // that attention over idle cached cells dominates decoding.
             var cacheCells = (settings.ContextSize - prefixTokens.Length) / 4;
-            var state = new NativeState(weights, parameters, prefixTokens) { Cache = new SequenceCache(settings.PrefixCacheSequences, cacheCells) };
+            var state = new NativeState(weights, parameters, offload, prefixTokens) { Cache = new SequenceCache(settings.PrefixCacheSequences, cacheCells) };
             state.EvaluatePrefix(settings, offload, logger);
             return state;
         }

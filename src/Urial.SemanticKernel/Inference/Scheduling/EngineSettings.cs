@@ -19,6 +19,7 @@ internal sealed class EngineSettings
         GpuLayerCount = options.GpuLayerCount;
         FlashAttention = options.FlashAttention;
         DefaultMaxOutputTokens = options.DefaultMaxOutputTokens;
+        MaxEmbeddingTokens = options.MaxEmbeddingTokens;
         CellBudgetOverride = options.CellBudgetOverride;
         PrefixStateDirectory = string.IsNullOrWhiteSpace(options.PrefixStateDirectory) ? null : options.PrefixStateDirectory;
     }
@@ -51,6 +52,8 @@ internal sealed class EngineSettings
     public bool FlashAttention { get; }
 
     public int DefaultMaxOutputTokens { get; }
+
+    public int MaxEmbeddingTokens { get; }
 
     public int? CellBudgetOverride { get; }
 
