@@ -51,6 +51,14 @@ internal static class UrialRegistration
         return builder;
     }
 
+    /// <summary>Registers the embedding generator of <paramref name="serviceId"/> (over the same engine as its chat client) and returns the builder of its pipeline.</summary>
+    public static EmbeddingGeneratorBuilder<string, Embedding<float>> AddEmbeddingGenerator(IServiceCollection services, string? serviceId)
+    {
+        var builder = new EmbeddingGeneratorBuilder<string, Embedding<float>>(sp => InnerEmbeddingPipeline(sp, serviceId));
+        services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(serviceId, (sp, _) => builder.Build(sp));
+        return builder;
+    }
+
     /// <summary>Checks a public method's service key.</summary>
     public static string Key(string serviceKey)
     {
@@ -72,14 +80,15 @@ internal static class UrialRegistration
         return options => options.Configure(configure);
     }
 
-    /// <summary>Sets the model path and a prompt given in code, leaving every other option at its default.</summary>
+    /// <summary>Sets the model path and a prompt given in code (if any), leaving every other option as it is.</summary>
+    /// <remarks>A registration without a prompt (an embedding generator beside a chat client) keeps the prompt another registration of the id gave.</remarks>
     public static Action<OptionsBuilder<UrialOptions>> ModelAt(string modelPath, UrialPrompt? prompt)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         return Configure(options =>
         {
             options.ModelPath = modelPath;
-            options.PromptInstance = prompt;
+            options.PromptInstance = prompt ?? options.PromptInstance;
         });
     }
 
@@ -96,6 +105,30 @@ internal static class UrialRegistration
         // Defaults are filled in above the telemetry layer so that its spans record the values actually used.
         var builder = leaf.AsBuilder().ConfigureOptions(options => ChatOptionsDefaults.Apply(options, state.Options));
         UrialChatPipeline.AddTelemetryAndLogging(builder, services, state.Options.Middleware);
+        return builder.Build(services);
+    }
+
+    /// <summary>The generator over the model's engine, with the telemetry and logging layers chosen by <see cref="UrialOptions.Middleware"/>.</summary>
+    private static IEmbeddingGenerator<string, Embedding<float>> InnerEmbeddingPipeline(IServiceProvider services, string? serviceId)
+    {
+        // Resolving the engine through its registration keeps the container its only owner.
+        _ = services.GetRequiredKeyedService<IUrialEngine>(serviceId);
+        var state = services.GetRequiredKeyedService<UrialServiceState>(serviceId);
+        var engine = state.LocalEngine ?? throw new InvalidOperationException(
+            $"The IUrialEngine registered for the Urial model {state.DisplayName} was replaced by one that is not the local UrialEngine; embeddings need the local engine.");
+
+        var builder = new UrialEmbeddingGenerator(engine).AsBuilder();
+        var loggerFactory = services.GetService<ILoggerFactory>();
+        if (state.Options.Middleware.HasFlag(UrialMiddleware.OpenTelemetry))
+        {
+            builder.UseOpenTelemetry(loggerFactory, UrialTelemetry.SourceName);
+        }
+
+        if (state.Options.Middleware.HasFlag(UrialMiddleware.Logging) && loggerFactory is not null)
+        {
+            builder.UseLogging(loggerFactory);
+        }
+
         return builder.Build(services);
     }
 }

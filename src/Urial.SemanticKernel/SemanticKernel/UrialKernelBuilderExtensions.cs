@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Urial.SemanticKernel;
 
 namespace Microsoft.SemanticKernel;
@@ -71,6 +72,32 @@ public static class UrialKernelBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         UrialServiceCollectionExtensions.AddKernelChatClient(builder.Services, serviceId, UrialRegistration.ModelAt(modelPath, prompt));
+        return builder;
+    }
+
+    /// <summary>Adds the Urial embedding generator (over the same model as the chat service registered under <paramref name="serviceId"/>), configured from a configuration section.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="section">The section to bind <see cref="UrialOptions"/> from.</param>
+    /// <param name="serviceId">The key of the registrations (and the options name), or <see langword="null"/> for unkeyed ones.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="section"/> is <see langword="null"/>.</exception>
+    public static IKernelBuilder AddUrialEmbeddingGenerator(this IKernelBuilder builder, IConfiguration section, string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        _ = serviceId is null ? builder.Services.AddUrialEmbeddingGenerator(section) : builder.Services.AddKeyedUrialEmbeddingGenerator(serviceId, section);
+        return builder;
+    }
+
+    /// <summary>Adds the Urial embedding generator over a local GGUF model with default options (the chat service's model when <paramref name="serviceId"/> is the same).</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="modelPath">The path of the GGUF model file.</param>
+    /// <param name="serviceId">The key of the registrations, or <see langword="null"/> for unkeyed ones.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IKernelBuilder AddUrialEmbeddingGenerator(this IKernelBuilder builder, string modelPath, string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        _ = serviceId is null ? builder.Services.AddUrialEmbeddingGenerator(modelPath) : builder.Services.AddKeyedUrialEmbeddingGenerator(serviceId, modelPath);
         return builder;
     }
 }
