@@ -5,7 +5,7 @@ using Microsoft.Extensions.AI;
 
 namespace Urial.SemanticKernel.IntegrationTests.Embeddings;
 
-/// <summary>Embeddings from the real model, checked against llama.cpp's own embedder on a separate context.</summary>
+/// <summary>Embeddings from the real model, checked against llama.cpp's own embeddings computed elsewhere: LLamaSharp's embedder on a separate context, and the llama-server binary.</summary>
 public sealed class UrialEmbeddingGeneratorTests(ModelFixture model, SharedEmbeddingGenerator shared) : IClassFixture<SharedEmbeddingGenerator>
 {
     private static readonly string[] s_texts =
@@ -75,6 +75,25 @@ public sealed class UrialEmbeddingGeneratorTests(ModelFixture model, SharedEmbed
             GpuLayerCount = 0,
         });
         Assert.True(Cosine(Assert.Single(await lastToken.GetEmbeddings(s_texts[0], Token)), ours[0].Vector.Span) < 0.999);
+    }
+
+    [Fact]
+    public async Task Vectors_match_the_embeddings_llama_server_serves_from_another_llama_cpp_build()
+    {
+        var ours = await _generator.GenerateAsync(s_texts, cancellationToken: Token);
+        await using var server = await LlamaServerEmbeddings.StartAsync(Token);
+
+        var expected = await server.EmbedAsync(s_texts, Token);
+
+        Assert.Equal(s_texts.Length, expected.Length);
+        for (var i = 0; i < s_texts.Length; i++)
+        {
+            var cosine = Cosine(expected[i], ours[i].Vector.Span);
+            TestContext.Current.SendDiagnosticMessage($"text {i}: cosine {cosine:F7}, max difference {MaxDifference(expected[i], ours[i].Vector.Span):E2}");
+            Assert.Equal(1.0, Norm(expected[i]), 4); // the server normalises too
+            Assert.True(cosine > 0.99999, $"text {i}: cosine {cosine}");
+            Assert.True(MaxDifference(expected[i], ours[i].Vector.Span) < 1e-4, $"text {i}"); // measured: 2.4e-6
+        }
     }
 
     [Fact]
