@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
+using Urial.SemanticKernel.IntegrationTests.Diagnostics;
+
 namespace Urial.SemanticKernel.IntegrationTests.DependencyInjection;
 
 /// <summary>The registered chat-client pipeline: documented defaults, removable by options, composable on the returned builder.</summary>
@@ -101,20 +103,8 @@ public sealed class UrialPipelineTests
     public async Task Middleware_added_on_the_builder_runs_between_function_invocation_and_telemetry_on_a_real_request()
     {
         const string ModelId = "pipeline-middleware";
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == UrialTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.DisplayName.StartsWith("chat", StringComparison.Ordinal) && Equals(activity.GetTagItem("gen_ai.request.model"), ModelId))
-                {
-                    spans.Enqueue(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var recorder = new ChatSpanRecorder(ModelId);
+        var spans = recorder.Spans;
         var seen = new ConcurrentQueue<string>();
         await using var provider = Services(services => services
             .AddUrialChatClient(options =>

@@ -46,15 +46,7 @@ public sealed class UrialEmbeddingGeneratorTests(ModelFixture model, SharedEmbed
         var ours = await _generator.GenerateAsync(s_texts, cancellationToken: Token);
 
         // The oracle: LLamaSharp's own embedder, a fresh llama.cpp context per text, llama.cpp's mean pooling, its normalisation.
-        using var embedder = new LLamaEmbedder(model.Weights, new ModelParams(TestModel.Path)
-        {
-            Embeddings = true,
-            PoolingType = LLamaPoolingType.Mean,
-            ContextSize = 512,
-            BatchSize = 512,
-            UBatchSize = 512,
-            GpuLayerCount = 0,
-        });
+        using var embedder = Embedder(LLamaPoolingType.Mean);
         for (var i = 0; i < s_texts.Length; i++)
         {
             var expected = Assert.Single(await embedder.GetEmbeddings(s_texts[i], Token));
@@ -65,15 +57,7 @@ public sealed class UrialEmbeddingGeneratorTests(ModelFixture model, SharedEmbed
         }
 
         // The comparison can tell poolings apart: the last token's vector is not the mean.
-        using var lastToken = new LLamaEmbedder(model.Weights, new ModelParams(TestModel.Path)
-        {
-            Embeddings = true,
-            PoolingType = LLamaPoolingType.Last,
-            ContextSize = 512,
-            BatchSize = 512,
-            UBatchSize = 512,
-            GpuLayerCount = 0,
-        });
+        using var lastToken = Embedder(LLamaPoolingType.Last);
         Assert.True(Cosine(Assert.Single(await lastToken.GetEmbeddings(s_texts[0], Token)), ours[0].Vector.Span) < 0.999);
     }
 
@@ -159,6 +143,10 @@ public sealed class UrialEmbeddingGeneratorTests(ModelFixture model, SharedEmbed
         owned.Dispose(); // once is enough; twice does nothing
         await Assert.ThrowsAsync<ObjectDisposedException>(() => owned.GenerateAsync(["a"], cancellationToken: Token));
     }
+
+    /// <summary>LLamaSharp's embedder over the shared test weights: a fresh llama.cpp context per text, pooled by llama.cpp.</summary>
+    private LLamaEmbedder Embedder(LLamaPoolingType pooling) =>
+        new(model.Weights, new ModelParams(TestModel.Path) { Embeddings = true, PoolingType = pooling, ContextSize = 512, BatchSize = 512, UBatchSize = 512, GpuLayerCount = 0 });
 
     internal static double Norm(ReadOnlySpan<float> vector)
     {

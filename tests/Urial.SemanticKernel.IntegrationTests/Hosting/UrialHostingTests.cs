@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -8,6 +7,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
+
+using Urial.SemanticKernel.IntegrationTests.Diagnostics;
 
 namespace Urial.SemanticKernel.IntegrationTests.Hosting;
 
@@ -87,20 +88,8 @@ public sealed class UrialHostingTests
     public async Task Configured_sampling_defaults_fill_unset_chat_options_and_the_output_budget_is_honoured()
     {
         const string ModelId = "sampling-defaults";
-        var requests = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == UrialTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (Equals(activity.GetTagItem("gen_ai.request.model"), ModelId))
-                {
-                    requests.Enqueue(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var recorder = new ChatSpanRecorder(ModelId);
+        var requests = recorder.Spans;
         using var host = TestHost.Build(
             new Dictionary<string, string?>(),
             (services, _) => services.AddKeyedUrialChatClient(
