@@ -47,7 +47,7 @@ internal static class UrialRegistration
     {
         var builder = new ChatClientBuilder(sp => InnerChatPipeline(sp, serviceId));
         services.AddKeyedSingleton<IChatClient>(serviceId, (sp, _) =>
-            UrialChatPipeline.WithFunctionInvocation(builder.Build(sp), sp, OptionsOf(sp, serviceId).Middleware, kernelFunctionInvocation));
+            UrialDefaultMiddleware.WithFunctionInvocation(builder.Build(sp), sp, OptionsOf(sp, serviceId).Middleware, kernelFunctionInvocation));
         return builder;
     }
 
@@ -104,7 +104,7 @@ internal static class UrialRegistration
 
         // Defaults are filled in above the telemetry layer so that its spans record the values actually used.
         var builder = leaf.AsBuilder().ConfigureOptions(options => ChatOptionsDefaults.Apply(options, state.Options));
-        UrialChatPipeline.AddTelemetryAndLogging(builder, services, state.Options.Middleware);
+        UrialDefaultMiddleware.AddTelemetryAndLogging(builder, services, state.Options.Middleware);
         return builder.Build(services);
     }
 
@@ -118,17 +118,7 @@ internal static class UrialRegistration
             $"The IUrialEngine registered for the Urial model {state.DisplayName} was replaced by one that is not the local UrialEngine; embeddings need the local engine.");
 
         var builder = new UrialEmbeddingGenerator(engine).AsBuilder();
-        var loggerFactory = services.GetService<ILoggerFactory>();
-        if (state.Options.Middleware.HasFlag(UrialMiddleware.OpenTelemetry))
-        {
-            builder.UseOpenTelemetry(loggerFactory, UrialTelemetry.SourceName);
-        }
-
-        if (state.Options.Middleware.HasFlag(UrialMiddleware.Logging) && loggerFactory is not null)
-        {
-            builder.UseLogging(loggerFactory);
-        }
-
+        UrialDefaultMiddleware.AddTelemetryAndLogging(builder, services, state.Options.Middleware);
         return builder.Build(services);
     }
 }

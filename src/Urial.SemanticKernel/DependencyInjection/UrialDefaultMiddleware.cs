@@ -5,8 +5,8 @@ using Microsoft.SemanticKernel;
 
 namespace Urial.SemanticKernel;
 
-/// <summary>The default middleware of a registered Urial chat client (<see cref="UrialMiddleware"/>).</summary>
-internal static class UrialChatPipeline
+/// <summary>The default middleware of a registered Urial chat client or embedding generator (<see cref="UrialMiddleware"/>).</summary>
+internal static class UrialDefaultMiddleware
 {
     /// <summary>Adds OpenTelemetry and logging (each when chosen) around the client, innermost, so they describe each call the model serves.</summary>
     public static void AddTelemetryAndLogging(ChatClientBuilder builder, IServiceProvider services, UrialMiddleware middleware)
@@ -18,6 +18,21 @@ internal static class UrialChatPipeline
         }
 
         // UseLogging needs an ILoggerFactory: a kernel or a container without logging has none, and then there is nothing to log to.
+        if (middleware.HasFlag(UrialMiddleware.Logging) && loggerFactory is not null)
+        {
+            builder.UseLogging(loggerFactory);
+        }
+    }
+
+    /// <summary>Adds OpenTelemetry and logging (each when chosen) around the generator, innermost.</summary>
+    public static void AddTelemetryAndLogging(EmbeddingGeneratorBuilder<string, Embedding<float>> builder, IServiceProvider services, UrialMiddleware middleware)
+    {
+        var loggerFactory = services.GetService<ILoggerFactory>();
+        if (middleware.HasFlag(UrialMiddleware.OpenTelemetry))
+        {
+            builder.UseOpenTelemetry(loggerFactory, UrialTelemetry.SourceName);
+        }
+
         if (middleware.HasFlag(UrialMiddleware.Logging) && loggerFactory is not null)
         {
             builder.UseLogging(loggerFactory);
