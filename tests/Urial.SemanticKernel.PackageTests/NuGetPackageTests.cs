@@ -43,7 +43,9 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
         Assert.Equal("0.30.0", dependencies["LLamaSharp"].Version);
         Assert.Equal("0.30.0", dependencies["LLamaSharp.Backend.Cpu"].Version);
         Assert.DoesNotContain("Build", dependencies["LLamaSharp.Backend.Cpu"].Exclude, StringComparison.OrdinalIgnoreCase); // its props copy the native libraries
-        Assert.Equal("1.82.0", dependencies["Microsoft.SemanticKernel"].Version);
+        Assert.Equal("1.82.0", dependencies["Microsoft.SemanticKernel.Abstractions"].Version);
+        Assert.DoesNotContain("Microsoft.SemanticKernel", dependencies.Keys); // the meta-package pulls in connectors an IChatClient user never needs
+        Assert.DoesNotContain(dependencies.Keys, id => id.StartsWith("Microsoft.SemanticKernel.Connectors", StringComparison.Ordinal));
         Assert.Equal("10.11.0", dependencies["Microsoft.Extensions.AI"].Version);
         Assert.Contains("Microsoft.Extensions.Hosting.Abstractions", dependencies.Keys);
         Assert.DoesNotContain(dependencies.Keys, id => id.StartsWith("Microsoft.SourceLink", StringComparison.Ordinal) || id.Contains("Analyzers", StringComparison.Ordinal));
@@ -59,14 +61,40 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
     }
 
     [Fact]
-    public async Task A_fresh_application_restores_the_packed_package_and_chats_with_a_real_model()
+    public async Task A_fresh_Semantic_Kernel_application_restores_the_packed_package_chats_and_embeds_with_a_real_model()
+    {
+        var (output, _) = await BuildAndRunAsync("Kernel");
+
+        Assert.Matches(@"CHAT CLIENT ANSWER \((stop|length), [1-9][0-9]* tokens\): \S", output);
+        Assert.Matches(@"KERNEL ANSWER: \S", output);
+        Assert.Contains("KERNEL EMBEDDINGS: 2 x 64", output, StringComparison.Ordinal);
+        Assert.Contains("SHARED ENGINE: True", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fresh_Microsoft_Extensions_AI_application_without_Semantic_Kernel_composes_the_pipeline_and_embeds()
+    {
+        var (output, packages) = await BuildAndRunAsync("ExtensionsAI");
+
+        Assert.Matches(@"HOSTED CHAT ANSWER \((stop|length), [1-9][0-9]* tokens, middleware calls 1\): \S", output);
+        Assert.Contains("EMBEDDINGS: 2 x 64", output, StringComparison.Ordinal);
+        Assert.Contains("SHARED ENGINE: True", output, StringComparison.Ordinal);
+
+        // What the library brings along: Semantic Kernel's abstractions, not the meta-package, its core or any connector.
+        Assert.Contains("Microsoft.SemanticKernel.Abstractions", packages);
+        Assert.DoesNotContain(packages, id => id is "Microsoft.SemanticKernel" or "Microsoft.SemanticKernel.Core" || id.StartsWith("Microsoft.SemanticKernel.Connectors", StringComparison.Ordinal));
+        Assert.DoesNotContain(packages, id => id.StartsWith("Azure.", StringComparison.Ordinal) || id == "OpenAI");
+    }
+
+    /// <summary>Writes the consumer from its templates, builds it against the packed package, runs it on the real model and returns its output and the packages it restored.</summary>
+    private async Task<(string Output, IReadOnlyList<string> Packages)> BuildAndRunAsync(string template)
     {
         AssertPacked();
-        var consumer = Path.Combine(library.WorkDirectory, "consumer");
+        var consumer = Path.Combine(library.WorkDirectory, template);
         string? globalPackages = null;
         try
         {
-            WriteConsumer(consumer);
+            WriteConsumer(template, consumer);
             var build = await DotNet.RunAsync(consumer, s_buildTimeout, null, "build", "-c", "Release", "-nodeReuse:false");
             globalPackages = await GlobalPackagesFolder(consumer);
             Assert.True(build.ExitCode == 0, "the consumer did not build:\n" + build.Output);
@@ -76,11 +104,10 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
             TestContext.Current.SendDiagnosticMessage($"pack {library.Pack.Elapsed.TotalSeconds:0.0} s, consumer build {build.Elapsed.TotalSeconds:0.0} s, run {run.Elapsed.TotalSeconds:0.0} s\n{run.Output}");
 
             Assert.True(run.ExitCode == 0, "the consumer failed:\n" + run.Output);
-            Assert.Matches(@"CHAT CLIENT ANSWER \((stop|length), [1-9][0-9]* tokens\): \S", run.Output);
-            Assert.Matches(@"KERNEL ANSWER: \S", run.Output);
             var runtimes = Path.Combine(consumer, "bin", "Release", "net10.0", "runtimes");
             Assert.True(Directory.Exists(runtimes) && Directory.EnumerateFiles(runtimes, "*llama.*", SearchOption.AllDirectories).Any(),
                 "the CPU backend's native libraries did not reach the application");
+            return (run.Output, RestoredPackages(consumer));
         }
         finally
         {
@@ -96,6 +123,15 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
         }
     }
 
+    /// <summary>Reads the ids of every package NuGet restored for the consumer (its own and transitive ones).</summary>
+    private static List<string> RestoredPackages(string consumer)
+    {
+        using var assets = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(consumer, "obj", "project.assets.json")));
+        return [.. assets.RootElement.GetProperty("libraries").EnumerateObject()
+            .Where(library => library.Value.GetProperty("type").GetString() == "package")
+            .Select(library => library.Name.Split('/')[0])];
+    }
+
     private void AssertPacked()
     {
         Assert.True(library.Pack.ExitCode == 0, "dotnet pack failed:\n" + library.Pack.Output);
@@ -103,10 +139,10 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
         Assert.True(File.Exists(library.SymbolPackage), "no symbols package in the feed:\n" + library.Pack.Output);
     }
 
-    private void WriteConsumer(string consumer)
+    private void WriteConsumer(string template, string consumer)
     {
         Directory.CreateDirectory(consumer);
-        var templates = Path.Combine(AppContext.BaseDirectory, "Consumer");
+        var templates = Path.Combine(AppContext.BaseDirectory, "Consumers", template);
         File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), File.ReadAllText(Path.Combine(templates, "Consumer.csproj.template")).Replace("$URIAL_VERSION$", library.Version, StringComparison.Ordinal));
         File.Copy(Path.Combine(templates, "Program.cs.template"), Path.Combine(consumer, "Program.cs"));
 

@@ -100,13 +100,13 @@ public static class FaultMatrix
         }),
         new("context: conversation longer than the context (context_overflow = error)", async c =>
         {
-            var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialChatClient.ContextOverflowError } };
+            var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialContextOverflow.Error } };
             var error = await Assert.ThrowsAsync<UrialContextLengthExceededException>(() => c.Client.GetResponseAsync(LongConversation(c), options, FaultContext.Token));
             Assert.Contains("ContextSize", error.Message, StringComparison.Ordinal);
         }),
         new("context: conversation longer than the context (context_overflow = drop_oldest_turns)", async c =>
         {
-            var options = new ChatOptions { MaxOutputTokens = 16, AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialChatClient.ContextOverflowDropOldestTurns } };
+            var options = new ChatOptions { MaxOutputTokens = 16, AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialContextOverflow.DropOldestTurns } };
             var conversation = LongConversation(c);
             var updates = await c.Client.GetStreamingResponseAsync(conversation, options, FaultContext.Token).ToListAsync(FaultContext.Token);
             var response = updates.ToChatResponse();
@@ -120,7 +120,7 @@ public static class FaultMatrix
         }),
         new("context: last user message alone longer than the context (drop_oldest_turns)", async c =>
         {
-            var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialChatClient.ContextOverflowDropOldestTurns } };
+            var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialContextOverflow.DropOldestTurns } };
             List<ChatMessage> conversation = [new(ChatRole.User, "Hi"), new(ChatRole.Assistant, "Hello!"), new(ChatRole.User, Story(FaultContext.Room))];
             var error = await Assert.ThrowsAsync<UrialContextLengthExceededException>(() => c.Client.GetResponseAsync(conversation, options, FaultContext.Token));
             Assert.Contains("Shorten the last message", error.Message, StringComparison.Ordinal);
