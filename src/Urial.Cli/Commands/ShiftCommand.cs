@@ -40,14 +40,14 @@ internal static class ShiftCommand
         return 0;
     }
 
-    private static Dictionary<string, string> AnswersFromFile(string path, List<InstructionItem> items)
+    private static Dictionary<string, AlignedAnswer> AnswersFromFile(string path, List<InstructionItem> items)
     {
-        var byId = new Dictionary<string, string>(StringComparer.Ordinal);
+        var byId = new Dictionary<string, AlignedAnswer>(StringComparer.Ordinal);
         foreach (var item in InstructionFile.Load(path, "answers"))
         {
             if (item.Output is not null)
             {
-                byId.TryAdd(item.Id, item.Output);
+                byId.TryAdd(item.Id, new AlignedAnswer(item.Output));
             }
         }
 
