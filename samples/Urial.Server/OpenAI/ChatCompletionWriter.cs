@@ -1,4 +1,6 @@
 using System.ClientModel.Primitives;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using OpenAI.Chat;
@@ -17,6 +19,9 @@ namespace Urial.Server.OpenAI;
 /// </remarks>
 internal static class ChatCompletionWriter
 {
+    // Quotes and angle brackets in answers stay readable (\" rather than \u0022); the body is JSON, never embedded in HTML.
+    private static readonly JsonSerializerOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task WriteAsync(HttpContext context, ChatResponse response)
     {
         var json = JsonNode.Parse(ModelReaderWriter.Write(response.AsOpenAIChatCompletion()).ToString())!;
@@ -26,7 +31,7 @@ internal static class ChatCompletionWriter
         }
 
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(json.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+        await context.Response.WriteAsync(json.ToJsonString(s_json), context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>Writes the updates as server-sent events, then <c>data: [DONE]</c>.</summary>
@@ -56,7 +61,7 @@ internal static class ChatCompletionWriter
                 json["usage"] = Usage(usage);
             }
 
-            await WriteEventAsync(context, json.ToJsonString()).ConfigureAwait(false);
+            await WriteEventAsync(context, json.ToJsonString(s_json)).ConfigureAwait(false);
             chunks++;
         }
 
