@@ -28,7 +28,7 @@ const weather = {
     parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 20 } }, required: ['city'], additionalProperties: false },
   },
 };
-const tools = await client.chat.completions.create({ model: 'stories260K', messages, tools: [weather], tool_choice: 'required', max_tokens: 64 });
+const tools = await client.chat.completions.create({ model: 'stories260K', messages, tools: [weather], tool_choice: 'required', max_tokens: 200 });
 
 let refused = null;
 try {
