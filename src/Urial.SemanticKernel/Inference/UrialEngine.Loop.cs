@@ -247,6 +247,11 @@ public sealed partial class UrialEngine
     private void Complete(EngineRequest request, GenerationFinishReason reason)
     {
         var tail = request.Stops.Finish();
+        if (request.Stops.Stopped)
+        {
+            reason = GenerationFinishReason.Stop; // a stop sequence held back until the end ended the answer after all
+        }
+
         var usage = new GenerationUsage { PromptTokens = request.PromptTokenCount, CachedPromptTokens = request.CachedTokenCount, OutputTokens = request.OutputTokenCount };
         request.Output.Writer.TryWrite(new GenerationUpdate { Text = tail, FinishReason = reason, Usage = usage });
         request.Output.Writer.TryComplete();

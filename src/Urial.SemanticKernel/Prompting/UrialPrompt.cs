@@ -48,6 +48,11 @@ public sealed class UrialPrompt
     /// <summary>Gets the strings that end an answer because the model starts a new turn; a stop matcher cuts at the earliest match.</summary>
     internal IReadOnlyList<string> StopSequences => _layout.StopSequences;
 
+    /// <summary>Returns how many characters at the end of a finished answer close its turn (the fenced format's closing fence) and are not answer text.</summary>
+    /// <param name="answer">The whole answer.</param>
+    /// <returns>The number of characters to drop from its end.</returns>
+    internal int AnswerEndLength(string answer) => _layout.AnswerEndLength(answer);
+
     /// <summary>Loads a prompt file in the paper's layout.</summary>
     /// <param name="path">The path of the file; its bytes are read as UTF-8 and used as-is, without trimming or newline normalization.</param>
     /// <returns>The prompt, named after the file.</returns>
