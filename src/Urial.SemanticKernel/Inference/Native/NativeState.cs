@@ -21,9 +21,10 @@ internal sealed class NativeState : IDisposable
     private Conversation? _root;
     private Conversation.State? _prefixState;
 
-    private NativeState(LLamaWeights weights, ModelParams parameters, LLamaToken[] prefixTokens)
+    private NativeState(LLamaWeights weights, ModelParams parameters, OffloadPlan offload, LLamaToken[] prefixTokens)
     {
         Weights = weights;
+        Offload = offload;
         _parameters = parameters;
         PrefixTokens = prefixTokens;
         Executor = CreateExecutor();
@@ -31,9 +32,15 @@ internal sealed class NativeState : IDisposable
 
     public LLamaWeights Weights { get; }
 
+    /// <summary>Gets what was offloaded to a GPU: other contexts over these weights (embeddings) offload alike.</summary>
+    public OffloadPlan Offload { get; }
+
     public BatchedExecutor Executor { get; private set; }
 
     public LLamaToken[] PrefixTokens { get; }
+
+    /// <summary>Gets the most UTF-8 bytes one token of this model stands for: a text longer than the context times this cannot fit, untokenized.</summary>
+    public int LongestTokenBytes { get; private init; } = 1;
 
     /// <summary>Gets the finished sequences kept for reuse; they live in this executor and die with it.</summary>
     public SequenceCache Cache { get; private set; } = new(0, 0);
@@ -41,6 +48,7 @@ internal sealed class NativeState : IDisposable
     public static NativeState Load(EngineSettings settings, ILogger logger)
     {
         ModelFile.Validate(settings.ModelPath);
+        var offload = OffloadPlan.Resolve(settings.Backend, settings.GpuLayerCount, NativeApi.llama_supports_gpu_offload());
         var parameters = new ModelParams(settings.ModelPath)
         {
             ContextSize = (uint)settings.ContextSize,
@@ -50,7 +58,9 @@ internal sealed class NativeState : IDisposable
             KVUnified = true, // Fork() aborts the process without a unified KV cache
             Threads = settings.Threads,
             BatchThreads = settings.BatchThreads,
-            GpuLayerCount = settings.GpuLayerCount,
+            GpuLayerCount = offload.GpuLayerCount,
+            OpOffload = offload.OffloadOperations,
+            NoKqvOffload = !offload.OffloadOperations,
             FlashAttention = settings.FlashAttention,
         };
 
@@ -71,6 +81,12 @@ internal sealed class NativeState : IDisposable
                 Log.ContextBeyondTraining(logger, settings.ContextSize, weights.ContextSize);
             }
 
+            var longestToken = MeasureLongestToken(weights);
+            if (settings.CachedPrefix is { } prefix)
+            {
+                TextBound.EnsureCanFit(prefix, settings.ContextSize, longestToken, "The cached prefix (the URIAL prompt)");
+            }
+
             var prefixTokens = settings.CachedPrefix is null
                 ? []
                 : weights.Tokenize(settings.CachedPrefix, add_bos: true, special: false, Encoding.UTF8);
@@ -84,8 +100,8 @@ internal sealed class NativeState : IDisposable
             // A quarter of the room beyond the prefix: enough for the recent turns of a few conversations, not so much
             // that attention over idle cached cells dominates decoding.
             var cacheCells = (settings.ContextSize - prefixTokens.Length) / 4;
-            var state = new NativeState(weights, parameters, prefixTokens) { Cache = new SequenceCache(settings.PrefixCacheSequences, cacheCells) };
-            state.EvaluatePrefix(settings, logger);
+            var state = new NativeState(weights, parameters, offload, prefixTokens) { Cache = new SequenceCache(settings.PrefixCacheSequences, cacheCells), LongestTokenBytes = longestToken };
+            state.EvaluatePrefix(settings, offload, logger);
             return state;
         }
         catch
@@ -93,6 +109,21 @@ internal sealed class NativeState : IDisposable
             weights.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Measures the longest text any token of the vocabulary stands for (special tokens as text are not produced: prompts are tokenized with <c>special: false</c>).</summary>
+    private static int MeasureLongestToken(LLamaWeights weights)
+    {
+        Span<byte> piece = stackalloc byte[512];
+        var longest = 1;
+        var count = weights.NativeHandle.Vocab.Count;
+        for (var id = 0; id < count; id++)
+        {
+            var length = (int)weights.NativeHandle.TokenToSpan((LLamaToken)id, piece, 0, false);
+            longest = Math.Max(longest, Math.Min(length, piece.Length));
+        }
+
+        return longest;
     }
 
     /// <summary>Gets how many leading tokens of <paramref name="tokens"/> can be served from the cached prefix.</summary>
@@ -178,7 +209,7 @@ internal sealed class NativeState : IDisposable
     /// <summary>Gets a value indicating whether the prefix was restored from a state file instead of evaluated.</summary>
     public bool PrefixRestoredFromFile { get; private set; }
 
-    private void EvaluatePrefix(EngineSettings settings, ILogger logger)
+    private void EvaluatePrefix(EngineSettings settings, OffloadPlan offload, ILogger logger)
     {
         if (PrefixTokens.Length == 0)
         {
@@ -187,7 +218,7 @@ internal sealed class NativeState : IDisposable
 
         var file = settings.PrefixStateDirectory is null
             ? null
-            : PrefixStateFile.For(settings.PrefixStateDirectory, settings.ModelPath, PrefixTokens, $"{settings.ContextSize}/{settings.BatchSize}/{settings.FlashAttention}/{settings.GpuLayerCount}");
+            : PrefixStateFile.For(settings.PrefixStateDirectory, settings.ModelPath, PrefixTokens, $"{settings.ContextSize}/{settings.BatchSize}/{settings.FlashAttention}/{offload.GpuLayerCount}");
         if (file is not null)
         {
             try
