@@ -8,7 +8,7 @@ namespace Urial.Benchmarks;
 /// 1, 8 and 16 streams under each thread setting (decode threads / batch threads) and attention kernel, interleaved.
 /// Besides tokens per second it reports the process CPU time per token, which a loaded machine distorts far less.
 /// </summary>
-internal sealed class Batching(BenchArgs args, RawRunner raw, RawRunner flash, RawRunner empty, RawRunner quantizedKeys, Report report)
+internal sealed class Batching(BenchArgs args, RawRunner raw, RawRunner flash, RawRunner empty, RawRunner? quantizedKeys, Report report)
 {
     public void Run()
     {
@@ -23,8 +23,12 @@ internal sealed class Batching(BenchArgs args, RawRunner raw, RawRunner flash, R
             ($"flash attention, Threads=1 BatchThreads={cores}", flash, 1, cores, false),
             ("flash attention, Threads=1 BatchThreads=1", flash, 1, 1, false),
             ("no prefix in the cache, bare questions, Threads=1 BatchThreads=1", empty, 1, 1, true),
-            ("K cache Q8_0, Threads=1 BatchThreads=1", quantizedKeys, 1, 1, false),
         ];
+        if (quantizedKeys is not null)
+        {
+            variants = [.. variants, ("K cache Q8_0, Threads=1 BatchThreads=1", quantizedKeys, 1, 1, false)];
+        }
+
         int[] levels = [1, 8, 16];
         var rates = variants.Select(_ => levels.ToDictionary(c => c, _ => new List<double>())).ToArray();
         var cpuPerToken = variants.Select(_ => levels.ToDictionary(c => c, _ => new List<double>())).ToArray();
@@ -51,7 +55,7 @@ internal sealed class Batching(BenchArgs args, RawRunner raw, RawRunner flash, R
         raw.SetThreads(1, cores);
         flash.SetThreads(1, cores);
         empty.SetThreads(1, cores);
-        quantizedKeys.SetThreads(1, cores);
+        quantizedKeys?.SetThreads(1, cores);
         for (var v = 0; v < variants.Length; v++)
         {
             report.Row(
