@@ -198,7 +198,7 @@ public sealed partial class UrialEngine
 
     private void SampleNext(EngineRequest request, NativeState native)
     {
-        var token = request.Conversation!.Sample(request.Sampler!);
+        var token = TokenSampler.Next(request, native.Executor.Context.NativeHandle);
         request.OutputTokenCount++;
         if (request.FirstTokenAt == 0)
         {
