@@ -100,25 +100,25 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
         var tools = PromptTools.From(options);
         var conversation = WithInstructions(messages, options).ToList();
         var prompt = Prompt.Render(conversation, tools);
-        var request = ChatOptionsTranslator.ToRequest(prompt, options, Prompt.StopSequences, tools);
+        var (request, plan) = ChatOptionsTranslator.ToRequest(prompt, options, Prompt.StopSequences, tools);
         var dropped = 0;
         if (ContextOverflow.DropsOldestTurns(options))
         {
             (var fitted, dropped) = await ContextOverflow.FitAsync(Engine, conversation, kept => Prompt.Render(kept, tools), request.MaxOutputTokens, cancellationToken).ConfigureAwait(false);
             if (dropped > 0)
             {
-                request = ChatOptionsTranslator.ToRequest(fitted, options, Prompt.StopSequences, tools);
+                (request, plan) = ChatOptionsTranslator.ToRequest(fitted, options, Prompt.StopSequences, tools);
             }
         }
 
-        var calls = new ToolCallCollector(tools is { IsRendered: true }, callFromFirstToken: request.Grammar is { Trigger: null });
+        var answer = new AnswerReader(plan);
 
         var responseId = "urial-" + Guid.NewGuid().ToString("N");
         var messageId = "msg-" + Guid.NewGuid().ToString("N");
         var createdAt = DateTimeOffset.UtcNow;
         await foreach (var update in Engine.GenerateAsync(request, cancellationToken).ConfigureAwait(false))
         {
-            var text = calls.Accept(update.Text);
+            var text = answer.Accept(update.Text);
             var chatUpdate = new ChatResponseUpdate(ChatRole.Assistant, text.Length > 0 ? [new TextContent(text)] : [])
             {
                 ResponseId = responseId,
@@ -134,7 +134,7 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
                     chatUpdate.AdditionalProperties = new() { [DroppedMessagesKey] = dropped };
                 }
 
-                calls.Complete(chatUpdate);
+                answer.Complete(chatUpdate);
             }
 
             if (update.Usage is { } usage)

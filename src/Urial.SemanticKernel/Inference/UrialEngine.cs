@@ -96,6 +96,11 @@ public sealed partial class UrialEngine : IUrialEngine
         cancellationToken.ThrowIfCancellationRequested();
         await WarmUpAsync(cancellationToken).ConfigureAwait(false);
 
+        if (request.Sampling.LogitBias?.Keys.FirstOrDefault(token => token >= _weights!.Vocab.Count, -1) is >= 0 and var unknown)
+        {
+            throw new ArgumentException($"Sampling parameter LogitBias names token {unknown}, outside the model's vocabulary of {_weights!.Vocab.Count} tokens.", nameof(request));
+        }
+
         var tokens = Tokenize(request.Prompt);
         var maxOutput = OutputBudget(tokens.Length, request.MaxOutputTokens);
         var engineRequest = new EngineRequest(tokens, maxOutput, request, cancellationToken);

@@ -1,0 +1,98 @@
+namespace Urial.SemanticKernel;
+
+/// <summary>
+/// Chooses grammar limits so that the longest text a grammar allows fits an output budget: every token sampled under
+/// a grammar is at least one byte, so a grammar whose longest text is at most <c>budget − 1</c> bytes always closes
+/// (and leaves a token for the end of generation). Whitespace goes first, then strings, arrays, maps and digits shrink
+/// together, then nesting depth; when even the smallest grammar does not fit, the request fails up front.
+/// </summary>
+internal static class JsonGrammarBudget
+{
+    private const int ScaleSteps = 64;
+
+    /// <summary>Builds the grammar with the largest limits, at most <paramref name="limits"/>, whose longest text fits <paramref name="budgetTokens"/>.</summary>
+    /// <param name="limits">The largest limits wanted.</param>
+    /// <param name="budgetTokens">The tokens available for the grammar's text.</param>
+    /// <param name="build">Builds a grammar for given limits (it may throw <see cref="ArgumentException"/> when nothing fits them).</param>
+    /// <param name="budgetName">What the budget is called in messages, e.g. <c>ChatOptions.MaxOutputTokens = 96</c>.</param>
+    /// <returns>The grammar and its longest text in bytes.</returns>
+    /// <exception cref="ArgumentException">No limits make the grammar fit; the message names the budget and the size needed.</exception>
+    public static (string Grammar, long MaxBytes) Fit(JsonGrammarLimits limits, int budgetTokens, Func<JsonGrammarLimits, string> build, string budgetName)
+    {
+        var available = budgetTokens - 1L;
+        if (TryBuild(limits, build, available, out var fitted))
+        {
+            return fitted;
+        }
+
+        var compact = limits with { Whitespace = false };
+        if (TryBuild(Scaled(compact, 0), build, available, out var smallest))
+        {
+            // Binary search for the largest scale that fits (sizes grow with the scale).
+            var (low, high) = (0, ScaleSteps);
+            var best = smallest;
+            while (high - low > 1)
+            {
+                var middle = (low + high) / 2;
+                if (TryBuild(Scaled(compact, middle), build, available, out var candidate))
+                {
+                    (low, best) = (middle, candidate);
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            return best;
+        }
+
+        for (var depth = limits.MaxDepth - 1; depth >= 0; depth--)
+        {
+            if (TryBuild(Scaled(compact, 0) with { MaxDepth = depth }, build, available, out var shallow))
+            {
+                return shallow;
+            }
+        }
+
+        var needed = Needed(Scaled(compact, 0), build);
+        throw new ArgumentException(
+            $"{budgetName} is too small for this schema: even with the shortest strings, arrays and numbers the grammar allows, "
+            + $"the answer can need {needed} tokens. Raise it to at least {needed}, or simplify the schema.");
+    }
+
+    private static JsonGrammarLimits Scaled(JsonGrammarLimits limits, int step)
+    {
+        int Scale(int value, int floor) => Math.Max(floor, (int)((long)value * step / ScaleSteps));
+        return limits with
+        {
+            MaxStringLength = Scale(limits.MaxStringLength, 0),
+            MaxArrayItems = Scale(limits.MaxArrayItems, 0),
+            MaxObjectProperties = Scale(limits.MaxObjectProperties, 0),
+            MaxIntegerDigits = Scale(limits.MaxIntegerDigits, 1),
+            MaxFractionDigits = Scale(limits.MaxFractionDigits, 0),
+        };
+    }
+
+    private static bool TryBuild(JsonGrammarLimits limits, Func<JsonGrammarLimits, string> build, long available, out (string, long) result)
+    {
+        result = default;
+        try
+        {
+            var grammar = build(limits);
+            var bytes = GbnfLengthBound.MaxBytes(grammar);
+            result = (grammar, bytes);
+            return bytes <= available;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static long Needed(JsonGrammarLimits limits, Func<JsonGrammarLimits, string> build)
+    {
+        var bytes = GbnfLengthBound.MaxBytes(build(limits)); // rethrows a schema error the caller must see
+        return bytes == long.MaxValue ? long.MaxValue : bytes + 1;
+    }
+}
