@@ -17,7 +17,7 @@ internal static class ChatGrammar
     private const int MaxCallsPerAnswer = 4;
 
     /// <summary>Room kept, in Auto mode, for the token in which the call marker starts (its text before the marker is replayed under the grammar).</summary>
-    private const int TriggerTokenAllowance = 32;
+    private const int TriggerTokenAllowance = 16;
 
     /// <summary>Plans the grammar of a request.</summary>
     /// <exception cref="InvalidOperationException">A required tool is not among the declared ones.</exception>
@@ -44,16 +44,33 @@ internal static class ChatGrammar
             ? $"ChatOptions.MaxOutputTokens = {set}"
             : $"The default output budget of {DefaultBudget} tokens (ChatOptions.MaxOutputTokens is not set)";
 
-        // In Auto mode a call may follow some text: it is planned for half the budget, and the text stops in time to leave it room.
-        var grammarBudget = shape == AnswerShape.TextOrCalls ? Math.Max(1, (budget / 2) - TriggerTokenAllowance) : budget;
         var allowMany = options.AllowMultipleToolCalls == true;
-        var (gbnf, maxBytes) = JsonGrammarBudget.Fit(limits, grammarBudget, l => Build(l, shape, functions, format, allowMany), budgetName);
+        string Grammar(JsonGrammarLimits l) => Build(l, shape, functions, format, allowMany);
+        var (gbnf, maxBytes) = shape == AnswerShape.TextOrCalls
+            ? FitAfterText(limits, budget, Grammar, budgetName)
+            : JsonGrammarBudget.Fit(limits, budget, Grammar, budgetName);
         var grammar = new GenerationGrammar(gbnf)
         {
             Trigger = shape == AnswerShape.TextOrCalls ? ToolCallSyntax.Open : null,
             ReservedOutputTokens = shape == AnswerShape.TextOrCalls ? (int)Math.Min(budget, maxBytes + 1 + TriggerTokenAllowance) : 0,
         };
         return new ChatGrammarPlan(shape, grammar, format?.Schema, functions, budget);
+    }
+
+    /// <summary>
+    /// In Auto mode a call may follow some text: it is planned for half the budget when it fits there (the text before it
+    /// stops in time to leave it that room), else for the whole budget (then a call can only come first).
+    /// </summary>
+    private static (string Grammar, long MaxBytes) FitAfterText(JsonGrammarLimits limits, int budget, Func<JsonGrammarLimits, string> build, string budgetName)
+    {
+        try
+        {
+            return JsonGrammarBudget.Fit(limits, Math.Max(1, (budget / 2) - TriggerTokenAllowance), build, budgetName);
+        }
+        catch (ArgumentException)
+        {
+            return JsonGrammarBudget.Fit(limits, Math.Max(1, budget - TriggerTokenAllowance), build, budgetName);
+        }
     }
 
     private static IReadOnlyList<PromptFunction> CallableFunctions(PromptTools? tools)

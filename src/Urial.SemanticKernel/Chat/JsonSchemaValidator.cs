@@ -23,9 +23,11 @@ internal sealed class JsonSchemaValidator
         try
         {
             JsonSchemaSafety.Check(schema);
-            return new JsonSchemaValidator(JsonSchema.FromText(schema.GetRawText()));
+            // Draft 2020-12 unless the schema names its own dialect; unknown keywords (Semantic Kernel writes "condition") are annotations.
+            var options = new BuildOptions { Dialect = Dialect.Draft202012, SchemaRegistry = new SchemaRegistry() };
+            return new JsonSchemaValidator(JsonSchema.FromText(schema.GetRawText(), options));
         }
-        catch (Exception exception) when (exception is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
+        catch (Exception exception) when (exception is JsonException or JsonSchemaException or ArgumentException or InvalidOperationException or NotSupportedException)
         {
             throw new ArgumentException($"The JSON schema of {what} cannot be used for validation: {exception.Message}", exception);
         }
