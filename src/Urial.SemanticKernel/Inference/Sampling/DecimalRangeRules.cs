@@ -81,6 +81,12 @@ internal sealed class DecimalRangeRules(GbnfRuleSet rules, IntegerRangeRules int
             return (null, emptyAllowed);
         }
 
+        if (lower is null && upper is null)
+        {
+            // Unconstrained: one rule, no recursion (it would branch ten ways per digit).
+            return (rules.Add("digits", GbnfText.Repeated("[0-9]", 1, length)), true);
+        }
+
         // Branches by first digit: digits with the same continuation are merged into one class.
         var branches = new List<(char From, char To, string Tail)>();
         for (var d = '0'; d <= '9'; d++)

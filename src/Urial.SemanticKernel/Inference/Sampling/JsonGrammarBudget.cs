@@ -4,7 +4,8 @@ namespace Urial.SemanticKernel;
 /// Chooses grammar limits so that the longest text a grammar allows fits an output budget: every token sampled under
 /// a grammar is at least one byte, so a grammar whose longest text is at most <c>budget − 1</c> bytes always closes
 /// (and leaves a token for the end of generation). Whitespace goes first, then strings, arrays, maps and digits shrink
-/// together, then nesting depth; when even the smallest grammar does not fit, the request fails up front.
+/// together, then optional properties go, then nesting depth; when even the smallest grammar does not fit, the request
+/// fails up front with the size it needs.
 /// </summary>
 internal static class JsonGrammarBudget
 {
@@ -25,16 +26,21 @@ internal static class JsonGrammarBudget
             return fitted;
         }
 
-        var compact = limits with { Whitespace = false };
-        if (TryBuild(Scaled(compact, 0), build, available, out var smallest))
+        // Compact JSON first; then also without optional properties (the answer keeps only what the schema requires).
+        foreach (var stage in (JsonGrammarLimits[])[limits with { Whitespace = false }, limits with { Whitespace = false, OptionalProperties = false }])
         {
+            if (!TryBuild(Scaled(stage, 0), build, available, out var smallest))
+            {
+                continue;
+            }
+
             // Binary search for the largest scale that fits (sizes grow with the scale).
             var (low, high) = (0, ScaleSteps);
             var best = smallest;
             while (high - low > 1)
             {
                 var middle = (low + high) / 2;
-                if (TryBuild(Scaled(compact, middle), build, available, out var candidate))
+                if (TryBuild(Scaled(stage, middle), build, available, out var candidate))
                 {
                     (low, best) = (middle, candidate);
                 }
@@ -47,6 +53,7 @@ internal static class JsonGrammarBudget
             return best;
         }
 
+        var compact = limits with { Whitespace = false, OptionalProperties = false };
         for (var depth = limits.MaxDepth - 1; depth >= 0; depth--)
         {
             if (TryBuild(Scaled(compact, 0) with { MaxDepth = depth }, build, available, out var shallow))

@@ -12,6 +12,7 @@ namespace Urial.SemanticKernel;
 /// <param name="MaxIntegerDigits">Maximum number of digits in an integer, or in the integer part of a number, unless a bound needs more.</param>
 /// <param name="MaxFractionDigits">Maximum number of digits after the decimal point of a number.</param>
 /// <param name="Whitespace">Whether one optional space may separate JSON tokens (compact JSON only when false).</param>
+/// <param name="OptionalProperties">Whether declared properties that are not required may be generated (false only when an output budget is very tight).</param>
 internal sealed record JsonGrammarLimits(
     int MaxStringLength = 256,
     int MaxArrayItems = 16,
@@ -19,7 +20,8 @@ internal sealed record JsonGrammarLimits(
     int MaxDepth = 6,
     int MaxIntegerDigits = 15,
     int MaxFractionDigits = 8,
-    bool Whitespace = true)
+    bool Whitespace = true,
+    bool OptionalProperties = true)
 {
     /// <summary>llama.cpp rejects <c>{m,n}</c> repetitions above this count (MAX_REPETITION_THRESHOLD).</summary>
     internal const int NativeRepetitionThreshold = 2000;

@@ -133,8 +133,13 @@ internal sealed partial class JsonSchemaConverter
         foreach (var (name, propertySchema, propertyPath) in declared)
         {
             var propertyHint = hint == "value" ? name : $"{hint}-{GbnfText.RuleName(name)}";
-            var value = Visit(propertySchema, propertyPath, propertyHint, depth + 1);
             var isRequired = required.Contains(name);
+            if (!isRequired && !_limits.OptionalProperties)
+            {
+                continue;
+            }
+
+            var value = Visit(propertySchema, propertyPath, propertyHint, depth + 1);
             if (value is null)
             {
                 if (isRequired)

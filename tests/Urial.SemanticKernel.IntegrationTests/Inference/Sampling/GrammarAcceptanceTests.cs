@@ -50,7 +50,7 @@ public sealed class GrammarAcceptanceTests(ModelFixture model)
     public void Random_integer_ranges_are_exact()
     {
         var random = new Random(11);
-        TestContext.Current.SendDiagnosticMessage("seed 11");
+        TestContext.Current.TestOutputHelper!.WriteLine("seed 11");
         for (var i = 0; i < 60; i++)
         {
             var a = random.NextInt64(-1_000_000, 1_000_000) / (long)Math.Pow(10, random.Next(0, 6));
