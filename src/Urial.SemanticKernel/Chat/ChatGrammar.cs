@@ -17,7 +17,7 @@ internal static class ChatGrammar
     private const int MaxCallsPerAnswer = 4;
 
     /// <summary>Room kept, in Auto mode, for the token in which the call marker starts (its text before the marker is replayed under the grammar).</summary>
-    private const int TriggerTokenAllowance = 16;
+    private const int TriggerTokenAllowance = 4;
 
     /// <summary>Plans the grammar of a request.</summary>
     /// <exception cref="InvalidOperationException">A required tool is not among the declared ones.</exception>
@@ -58,19 +58,31 @@ internal static class ChatGrammar
     }
 
     /// <summary>
-    /// In Auto mode a call may follow some text: it is planned for half the budget when it fits there (the text before it
-    /// stops in time to leave it that room), else for the whole budget (then a call can only come first).
+    /// In Auto mode a call may follow some text, and the text stops in time to leave the call its room. The call is
+    /// planned for half the budget when it fits there; otherwise with small bounds (short strings, few items) in the
+    /// whole budget, so that text keeps what the call does not need; otherwise as large as the whole budget allows.
     /// </summary>
     private static (string Grammar, long MaxBytes) FitAfterText(JsonGrammarLimits limits, int budget, Func<JsonGrammarLimits, string> build, string budgetName)
     {
-        try
+        var small = limits with
         {
-            return JsonGrammarBudget.Fit(limits, Math.Max(1, (budget / 2) - TriggerTokenAllowance), build, budgetName);
-        }
-        catch (ArgumentException)
+            MaxStringLength = Math.Min(limits.MaxStringLength, 16),
+            MaxArrayItems = Math.Min(limits.MaxArrayItems, 2),
+            MaxObjectProperties = Math.Min(limits.MaxObjectProperties, 2),
+        };
+        foreach (var (attempt, tokens) in new[] { (limits, budget / 2), (small, budget) })
         {
-            return JsonGrammarBudget.Fit(limits, Math.Max(1, budget - TriggerTokenAllowance), build, budgetName);
+            try
+            {
+                return JsonGrammarBudget.Fit(attempt, tokens, build, budgetName, TriggerTokenAllowance);
+            }
+            catch (ArgumentException)
+            {
+                // too large for this share of the budget: try the next plan
+            }
         }
+
+        return JsonGrammarBudget.Fit(limits, budget, build, budgetName, TriggerTokenAllowance);
     }
 
     private static IReadOnlyList<PromptFunction> CallableFunctions(PromptTools? tools)

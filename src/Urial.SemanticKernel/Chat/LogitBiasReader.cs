@@ -20,7 +20,7 @@ internal static class LogitBiasReader
         var pairs = value switch
         {
             JsonElement { ValueKind: JsonValueKind.Object } json => json.EnumerateObject().Select(p => ((object?)p.Name, (object?)p.Value)),
-            IDictionary dictionary => dictionary.Cast<DictionaryEntry>().Select(e => ((object?)e.Key, e.Value)),
+            IDictionary dictionary => dictionary.Keys.Cast<object>().Select(k => ((object?)k, dictionary[k])),
             _ => throw Invalid(key, value),
         };
         var result = new Dictionary<int, float>();

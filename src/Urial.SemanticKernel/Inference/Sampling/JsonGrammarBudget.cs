@@ -16,11 +16,12 @@ internal static class JsonGrammarBudget
     /// <param name="budgetTokens">The tokens available for the grammar's text.</param>
     /// <param name="build">Builds a grammar for given limits (it may throw <see cref="ArgumentException"/> when nothing fits them).</param>
     /// <param name="budgetName">What the budget is called in messages, e.g. <c>ChatOptions.MaxOutputTokens = 96</c>.</param>
+    /// <param name="otherTokens">Tokens of the budget spent elsewhere (added to the size a failure names).</param>
     /// <returns>The grammar and its longest text in bytes.</returns>
     /// <exception cref="ArgumentException">No limits make the grammar fit; the message names the budget and the size needed.</exception>
-    public static (string Grammar, long MaxBytes) Fit(JsonGrammarLimits limits, int budgetTokens, Func<JsonGrammarLimits, string> build, string budgetName)
+    public static (string Grammar, long MaxBytes) Fit(JsonGrammarLimits limits, int budgetTokens, Func<JsonGrammarLimits, string> build, string budgetName, int otherTokens = 0)
     {
-        var available = budgetTokens - 1L;
+        var available = budgetTokens - otherTokens - 1L;
         if (TryBuild(limits, build, available, out var fitted))
         {
             return fitted;
@@ -62,7 +63,7 @@ internal static class JsonGrammarBudget
             }
         }
 
-        var needed = Needed(Scaled(compact, 0), build);
+        var needed = Needed(Scaled(compact, 0), build) + otherTokens;
         throw new ArgumentException(
             $"{budgetName} is too small for this schema: even with the shortest strings, arrays and numbers the grammar allows, "
             + $"the answer can need {needed} tokens. Raise it to at least {needed}, or simplify the schema.");
