@@ -37,6 +37,7 @@ public partial class ChatGrammarTests
         Assert.True(rules < 2000, $"{rules} rules");
         Assert.True(MaxNesting(gbnf) < 32, $"nesting {MaxNesting(gbnf)}");
         Assert.True(GbnfLengthBound.MaxBytes(gbnf) < 4000, "planned within the budget");
+        Assert.True(GbnfChecker.TryCheck(gbnf, "root", out var error), error); // the engine's managed checker accepts it
     }
 
     [Fact]

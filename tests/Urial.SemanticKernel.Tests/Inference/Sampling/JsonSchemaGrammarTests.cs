@@ -254,6 +254,7 @@ public sealed partial class JsonSchemaGrammarTests
     public void Every_repetition_is_bounded(string schema)
     {
         var gbnf = Convert(schema, JsonGrammarLimits.Default);
+        Assert.True(GbnfChecker.TryCheck(gbnf, "root", out var error), error);
         Assert.DoesNotMatch(UnboundedRepetition(), WithoutLiteralsAndClasses(gbnf));
         Assert.NotEqual(long.MaxValue, GbnfLengthBound.MaxBytes(gbnf));
     }
