@@ -46,9 +46,21 @@ internal static class ChatGrammar
 
         var allowMany = options.AllowMultipleToolCalls == true;
         string Grammar(JsonGrammarLimits l) => Build(l, shape, functions, format, allowMany);
-        var (gbnf, maxBytes) = shape == AnswerShape.TextOrCalls
-            ? FitAfterText(limits, budget, Grammar, budgetName)
-            : JsonGrammarBudget.Fit(limits, budget, Grammar, budgetName);
+        string gbnf;
+        long maxBytes;
+        try
+        {
+            (gbnf, maxBytes) = shape == AnswerShape.TextOrCalls
+                ? FitAfterText(limits, budget, Grammar, budgetName)
+                : JsonGrammarBudget.Fit(limits, budget, Grammar, budgetName);
+        }
+        catch (GrammarBudgetException) when (shape == AnswerShape.TextOrCalls)
+        {
+            // Auto mode and no call fits the budget: the model may still answer in text, and the marker ends the answer
+            // (the engine never releases a stop sequence), so call markup cannot reach the caller.
+            return ChatGrammarPlan.FreeText with { Budget = budget, StopSequences = [ToolCallSyntax.Open] };
+        }
+
         var grammar = new GenerationGrammar(gbnf)
         {
             Trigger = shape == AnswerShape.TextOrCalls ? ToolCallSyntax.Open : null,
@@ -76,7 +88,7 @@ internal static class ChatGrammar
             {
                 return JsonGrammarBudget.Fit(attempt, tokens, build, budgetName, TriggerTokenAllowance);
             }
-            catch (ArgumentException)
+            catch (GrammarBudgetException)
             {
                 // too large for this share of the budget: try the next plan
             }

@@ -29,6 +29,9 @@ internal enum AnswerShape
 /// <param name="Budget">The output budget the grammar was planned for (the request's MaxOutputTokens).</param>
 internal sealed record ChatGrammarPlan(AnswerShape Shape, GenerationGrammar? Grammar, JsonElement? AnswerSchema, IReadOnlyList<PromptFunction> Functions, int? Budget)
 {
+    /// <summary>Gets stop sequences the plan adds: the call marker, when Auto mode has no room for a call.</summary>
+    public IReadOnlyList<string> StopSequences { get; init; } = [];
+
     /// <summary>The plan of a request without grammar.</summary>
     public static ChatGrammarPlan FreeText { get; } = new(AnswerShape.Text, null, null, [], null);
 

@@ -52,7 +52,7 @@ internal static class ChatOptionsTranslator
         {
             Sampling = sampling,
             MaxOutputTokens = plan.Grammar is null ? options?.MaxOutputTokens : plan.Budget,
-            StopSequences = [.. promptStopSequences, .. options?.StopSequences ?? []],
+            StopSequences = [.. promptStopSequences, .. options?.StopSequences ?? [], .. plan.StopSequences],
             Grammar = plan.Grammar,
         };
         try

@@ -14,8 +14,10 @@ namespace Urial.SemanticKernel;
 /// <see cref="ChatOptions.TopP"/>, <see cref="ChatOptions.TopK"/>, <see cref="ChatOptions.Seed"/>,
 /// the frequency and presence penalties, <see cref="ChatOptions.MaxOutputTokens"/>,
 /// <see cref="ChatOptions.StopSequences"/>, <see cref="ChatOptions.Instructions"/> (rendered as a system turn)
-/// and the llama knobs <c>repeat_penalty</c>, <c>min_p</c> and <c>penalty_window</c> in
-/// <see cref="ChatOptions.AdditionalProperties"/>. A conversation too long for the context fails with
+/// the llama knobs <c>repeat_penalty</c>, <c>min_p</c>, <c>penalty_window</c> and OpenAI-style <c>logit_bias</c> in
+/// <see cref="ChatOptions.AdditionalProperties"/>, <see cref="ChatOptions.ResponseFormat"/> and <see cref="ChatOptions.Tools"/>
+/// (decoded under a grammar planned for the output budget; a structured answer that fails its schema raises
+/// <see cref="UrialSchemaViolationException"/>). A conversation too long for the context fails with
 /// <see cref="UrialContextLengthExceededException"/>, unless <see cref="ContextOverflowKey"/> asks to drop the oldest turns (<see cref="UrialContextOverflow.DropOldestTurns"/>).
 /// This type is thread-safe.
 /// </remarks>

@@ -58,6 +58,20 @@ public class AutoToolModeTests
     }
 
     [Fact]
+    public async Task With_no_room_for_a_call_the_answer_is_text_and_the_marker_ends_it()
+    {
+        var engine = new ScriptedEngine(GenerationFinishReason.Stop, "Hm.");
+        using var client = new UrialChatClient(engine);
+
+        var response = await client.GetResponseAsync("Weather?", Auto(maxOutputTokens: 8), Token);
+
+        Assert.Equal("Hm.", response.Text);
+        var request = Assert.Single(engine.Requests);
+        Assert.Null(request.Grammar);
+        Assert.Contains("<tool_call>", request.StopSequences);
+    }
+
+    [Fact]
     public async Task A_call_cut_by_the_budget_fails_and_its_markup_never_reaches_the_caller()
     {
         var engine = new ScriptedEngine(GenerationFinishReason.Length, "Sure.\n", "<tool_call>\n{ \"name\" : \"Weather_Get\", \"arguments\": { \"city\" : \" a whee");

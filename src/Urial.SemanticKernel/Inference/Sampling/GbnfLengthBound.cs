@@ -10,7 +10,7 @@ namespace Urial.SemanticKernel;
 internal sealed class GbnfLengthBound
 {
     private const long Unbounded = long.MaxValue;
-    private const int MaxEvaluationDepth = 4096;
+    private const int MaxEvaluationDepth = 512;
     private readonly Dictionary<string, string> _bodies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _known = new(StringComparer.Ordinal);
     private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);

@@ -18,13 +18,18 @@ internal static class JsonGrammarBudget
     /// <param name="budgetName">What the budget is called in messages, e.g. <c>ChatOptions.MaxOutputTokens = 96</c>.</param>
     /// <param name="otherTokens">Tokens of the budget spent elsewhere (added to the size a failure names).</param>
     /// <returns>The grammar and its longest text in bytes.</returns>
-    /// <exception cref="ArgumentException">No limits make the grammar fit; the message names the budget and the size needed.</exception>
+    /// <exception cref="GrammarBudgetException">No limits make the grammar fit; the message names the budget and the size needed.</exception>
+    /// <exception cref="ArgumentException">The schema itself cannot be converted.</exception>
     public static (string Grammar, long MaxBytes) Fit(JsonGrammarLimits limits, int budgetTokens, Func<JsonGrammarLimits, string> build, string budgetName, int otherTokens = 0)
     {
         var available = budgetTokens - otherTokens - 1L;
-        if (TryBuild(limits, build, available, out var fitted))
+
+        // Unguarded: a schema that cannot be converted at all fails here, whatever the budget.
+        var full = build(limits);
+        var fullBytes = GbnfLengthBound.MaxBytes(full);
+        if (fullBytes <= available)
         {
-            return fitted;
+            return (full, fullBytes);
         }
 
         // Compact JSON first; then also without optional properties (the answer keeps only what the schema requires).
@@ -64,7 +69,7 @@ internal static class JsonGrammarBudget
         }
 
         var needed = Needed(Scaled(compact, 0), build) + otherTokens;
-        throw new ArgumentException(
+        throw new GrammarBudgetException(
             $"{budgetName} is too small for this schema: even with the shortest strings, arrays and numbers the grammar allows, "
             + $"the answer can need {needed} tokens. Raise it to at least {needed}, or simplify the schema.");
     }
@@ -104,3 +109,6 @@ internal static class JsonGrammarBudget
         return bytes == long.MaxValue ? long.MaxValue : bytes + 1;
     }
 }
+
+/// <summary>The output budget cannot hold even the smallest grammar of a schema; the message names the budget and the size needed.</summary>
+internal sealed class GrammarBudgetException(string message) : ArgumentException(message);
