@@ -238,7 +238,9 @@ public sealed partial class UrialEngine
             }
         }
 
-        if (request.OutputTokenCount >= request.MaxOutputTokens || request.Tokens.Count + 1 >= _settings.ContextSize)
+        // Before a trigger, free text stops while the constrained part it may start still has the room it reserved.
+        var reserved = request.Constrained ? 0 : request.Grammar?.ReservedOutputTokens ?? 0;
+        if (request.OutputTokenCount + reserved >= request.MaxOutputTokens || request.Tokens.Count + 1 >= _settings.ContextSize)
         {
             Complete(request, GenerationFinishReason.Length);
         }

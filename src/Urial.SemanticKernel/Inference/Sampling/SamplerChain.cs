@@ -18,6 +18,13 @@ internal static class SamplerChain
     public static SafeLLamaSamplerChainHandle Create(SamplingParameters parameters, SafeLlamaModelHandle.Vocabulary vocabulary, string? gbnf = null, string root = "root")
     {
         var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
+        if (parameters.LogitBias is { Count: > 0 } bias)
+        {
+            // Token ids were checked against the vocabulary when the request was submitted: llama.cpp indexes with them unchecked.
+            var biases = bias.Select(b => new LLamaLogitBias { Token = (LLamaToken)b.Key, Bias = b.Value }).ToArray();
+            chain.AddLogitBias(vocabulary.Count, biases);
+        }
+
         if (gbnf is not null)
         {
             chain.AddGrammar(vocabulary, gbnf, root);

@@ -27,7 +27,21 @@ internal static class TokenSampler
             TokenPenalties.Apply(logits, CollectionsMarshal.AsSpan(request.Tokens), request.Sampling);
         }
 
-        // The native chain reads the same logits buffer, so it samples from the penalized values.
-        return greedy ? GreedyChoice.Pick(logits) : sequence.Sample(request.Sampler!);
+        if (!greedy)
+        {
+            // The native chain reads the same logits buffer, so it samples from the penalized values (and adds the bias itself).
+            return sequence.Sample(request.Sampler!);
+        }
+
+        if (request.Sampling.LogitBias is { Count: > 0 } bias)
+        {
+            // Where llama.cpp's chain would add it: after the penalties. Ids were checked against the vocabulary at submission.
+            foreach (var (token, value) in bias)
+            {
+                logits[token] += value;
+            }
+        }
+
+        return GreedyChoice.Pick(logits);
     }
 }
