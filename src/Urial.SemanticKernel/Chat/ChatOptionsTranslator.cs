@@ -22,7 +22,7 @@ internal static class ChatOptionsTranslator
     /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key bounding every JSON array of a structured answer.</summary>
     public const string JsonMaxItemsKey = "json_max_items";
 
-    public static GenerationRequest ToRequest(string prompt, ChatOptions? options, IEnumerable<string> promptStopSequences, PromptTools? tools = null)
+    public static GenerationRequest ToRequest(string prompt, ChatOptions? options, IEnumerable<string> promptStopSequences, PromptTools? tools = null, string? conversationKey = null)
     {
         var sampling = SamplingParameters.Default;
         if (options is not null)
@@ -48,6 +48,7 @@ internal static class ChatOptionsTranslator
             MaxOutputTokens = options?.MaxOutputTokens,
             StopSequences = [.. promptStopSequences, .. options?.StopSequences ?? []],
             Grammar = options is null ? null : ToolCallGrammar.For(tools, options, limits!) ?? ResponseGrammar(options.ResponseFormat, limits!),
+            ConversationKey = conversationKey,
         };
         try
         {

@@ -100,14 +100,15 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
         var tools = PromptTools.From(options);
         var conversation = WithInstructions(messages, options).ToList();
         var prompt = Prompt.Render(conversation, tools);
-        var request = ChatOptionsTranslator.ToRequest(prompt, options, Prompt.StopSequences, tools);
+        var conversationKey = ConversationKey(conversation, tools, prompt);
+        var request = ChatOptionsTranslator.ToRequest(prompt, options, Prompt.StopSequences, tools, conversationKey);
         var dropped = 0;
         if (ContextOverflow.DropsOldestTurns(options))
         {
             (var fitted, dropped) = await ContextOverflow.FitAsync(Engine, conversation, kept => Prompt.Render(kept, tools), request.MaxOutputTokens, cancellationToken).ConfigureAwait(false);
             if (dropped > 0)
             {
-                request = ChatOptionsTranslator.ToRequest(fitted, options, Prompt.StopSequences, tools);
+                request = ChatOptionsTranslator.ToRequest(fitted, options, Prompt.StopSequences, tools, conversationKey);
             }
         }
 
@@ -204,6 +205,13 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _ownsEngine ? Engine.DisposeAsync() : ValueTask.CompletedTask;
+
+    /// <summary>The conversation rendered through its first user message: the same for every later turn of it, so a remote engine routes them all to one replica.</summary>
+    private string ConversationKey(List<ChatMessage> conversation, PromptTools? tools, string prompt)
+    {
+        var firstUser = conversation.FindIndex(m => m.Role == ChatRole.User); // present: rendering the prompt checked it
+        return firstUser == conversation.Count - 1 ? prompt : Prompt.Render(conversation.GetRange(0, firstUser + 1), tools);
+    }
 
     /// <summary>Adds <see cref="ChatOptions.Instructions"/> as a leading system message, rendered after the constant prompt.</summary>
     private static IEnumerable<ChatMessage> WithInstructions(IEnumerable<ChatMessage> messages, ChatOptions? options) =>
