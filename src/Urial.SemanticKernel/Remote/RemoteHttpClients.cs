@@ -19,7 +19,7 @@ internal static class RemoteHttpClients
     public const string NamePrefix = "Urial.Remote";
 
     /// <summary>Failures among this many attempts within the sampling window may open an endpoint's circuit.</summary>
-    private const int BreakerMinimumThroughput = 4;
+    private const int BreakerMinimumThroughput = 10;
 
     /// <summary>The share of failed attempts that opens an endpoint's circuit.</summary>
     private const double BreakerFailureRatio = 0.5;
