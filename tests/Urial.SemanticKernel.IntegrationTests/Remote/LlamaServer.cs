@@ -100,6 +100,9 @@ public sealed class LlamaServer : IAsyncDisposable
             slot.GetProperty("next_token").GetProperty("n_decoded").GetInt32()))];
     }
 
+    /// <summary>Waits until the process exits by itself.</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
     /// <summary>Kills the server by its process id and waits for it to exit.</summary>
     public async Task KillAsync()
     {
