@@ -38,7 +38,12 @@ internal sealed class Replica(RemoteEndpoint endpoint, int index)
 
     public void MarkUp() => Volatile.Write(ref _failure, null);
 
-    public void MarkDown(Exception failure) => Volatile.Write(ref _failure, failure);
+    /// <summary>Marks the replica down; it is probed again no sooner than one probe interval from <paramref name="now"/>.</summary>
+    public void MarkDown(Exception failure, long now)
+    {
+        Interlocked.Exchange(ref _lastProbe, now);
+        Volatile.Write(ref _failure, failure);
+    }
 
     /// <summary>Claims the right to probe a down replica again, at most once per <paramref name="interval"/>.</summary>
     public bool TryClaimProbe(long now, long interval)

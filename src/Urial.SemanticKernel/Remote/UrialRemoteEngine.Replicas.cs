@@ -137,7 +137,7 @@ public sealed partial class UrialRemoteEngine
             RemoteLog.ReplicaDown(_logger, replica.Endpoint.Address, error);
         }
 
-        replica.MarkDown(error);
+        replica.MarkDown(error, Stopwatch.GetTimestamp());
     }
 
     /// <summary>Probes each down replica again in the background, at most once per circuit-break duration, so a recovered server comes back.</summary>

@@ -132,6 +132,8 @@ public sealed class FaultProxy : IAsyncDisposable
         using var response = await _upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
         context.Response.StatusCode = (int)response.StatusCode;
         context.Response.ContentType = response.Content.Headers.ContentType?.ToString();
+        await context.Response.StartAsync(context.RequestAborted); // headers now, as llama-server sends them, not with the first token
+        await context.Response.Body.FlushAsync(context.RequestAborted);
         await using var upstream = await response.Content.ReadAsStreamAsync(context.RequestAborted);
         if (fault == ProxyFault.None)
         {

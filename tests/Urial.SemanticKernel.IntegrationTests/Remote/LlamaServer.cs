@@ -68,7 +68,9 @@ public sealed class LlamaServer : IAsyncDisposable
             {
                 "-m", TestModel.Path, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "-c", (contextPerSlot * slots).ToString(System.Globalization.CultureInfo.InvariantCulture), "-np", slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "-t", "1", "--no-webui", "--slots",
+                // Every kept-alive connection holds one of llama-server's HTTP threads while idle (n_parallel + 2 by default):
+                // several clients with pooled connections would otherwise queue behind them until the keep-alive runs out.
+                "-t", "1", "--threads-http", "32", "--no-webui", "--slots",
             })
             {
                 info.ArgumentList.Add(argument);
