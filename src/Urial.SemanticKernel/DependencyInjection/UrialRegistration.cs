@@ -14,7 +14,12 @@ internal static class UrialRegistration
     /// <summary>Gets the named-options name of a service id: the default name for the unkeyed registration.</summary>
     public static string OptionsName(string? serviceId) => serviceId ?? Options.DefaultName;
 
-    public static IServiceCollection AddUrialChatClientCore(IServiceCollection services, string? serviceId, Action<OptionsBuilder<UrialOptions>> configure)
+    /// <param name="services">The service collection.</param>
+    /// <param name="serviceId">The registration key.</param>
+    /// <param name="configure">Configures the named options.</param>
+    /// <param name="engine">Creates the engine; <see langword="null"/> creates the local LLamaSharp engine from the options.</param>
+    public static IServiceCollection AddUrialChatClientCore(
+        IServiceCollection services, string? serviceId, Action<OptionsBuilder<UrialOptions>> configure, Func<IServiceProvider, UrialServiceState, IUrialEngine>? engine = null)
     {
         var optionsBuilder = services.AddOptions<UrialOptions>(OptionsName(serviceId));
         configure(optionsBuilder);
@@ -34,7 +39,7 @@ internal static class UrialRegistration
         services.AddKeyedSingleton<IUrialEngine>(serviceId, (sp, _) =>
         {
             var state = sp.GetRequiredKeyedService<UrialServiceState>(serviceId);
-            return new UrialEngine(state.Options.ToEngineOptions(state.Prompt), sp.GetService<ILoggerFactory>());
+            return engine?.Invoke(sp, state) ?? new UrialEngine(state.Options.ToEngineOptions(state.Prompt), sp.GetService<ILoggerFactory>());
         });
 
         services.AddKeyedSingleton<IChatClient>(serviceId, (sp, _) =>

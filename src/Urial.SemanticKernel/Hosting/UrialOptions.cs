@@ -118,6 +118,9 @@ public sealed class UrialOptions
     /// </value>
     public string? ContextOverflow { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether a remote engine serves these options: the local model's settings are then not used or checked.</summary>
+    internal bool IsRemote { get; set; }
+
     /// <summary>Gets or sets a prompt given in code, which takes precedence over <see cref="Prompt"/> (not bindable).</summary>
     internal UrialPrompt? PromptInstance { get; set; }
 

@@ -19,8 +19,12 @@ internal sealed class UrialOptionsValidator : IValidateOptions<UrialOptions>
         var errors = new List<string>();
 
         // Ranges and a missing ModelPath: the engine's own rules, so both entry points agree.
-        errors.AddRange(options.ToEngineOptions(UrialPrompt.Default).Validate());
-        if (!string.IsNullOrWhiteSpace(options.ModelPath))
+        if (!options.IsRemote)
+        {
+            errors.AddRange(options.ToEngineOptions(UrialPrompt.Default).Validate());
+        }
+
+        if (!options.IsRemote && !string.IsNullOrWhiteSpace(options.ModelPath))
         {
             CheckModelFile(options.ModelPath, errors);
         }

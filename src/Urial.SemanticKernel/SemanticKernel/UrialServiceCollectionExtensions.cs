@@ -50,7 +50,8 @@ public static class UrialServiceCollectionExtensions
         return AddChatCompletionServices(services, serviceId);
     }
 
-    private static IServiceCollection AddChatCompletionServices(IServiceCollection services, string? serviceId)
+    /// <summary>Adds the Semantic Kernel services over the <see cref="IChatClient"/> registered under <paramref name="serviceId"/>.</summary>
+    internal static IServiceCollection AddChatCompletionServices(IServiceCollection services, string? serviceId)
     {
         services.AddKeyedSingleton(serviceId, (sp, _) => new UrialChatCompletionService(sp.GetRequiredKeyedService<IChatClient>(serviceId), sp));
         services.AddKeyedSingleton<IChatCompletionService>(serviceId, (sp, _) => sp.GetRequiredKeyedService<UrialChatCompletionService>(serviceId));
