@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
-namespace Urial.SemanticKernel.IntegrationTests.Remote;
+namespace Urial.Testing;
 
 /// <summary>
 /// The real llama.cpp server (<c>../shared/bin/llama-server</c>) on the real test model, started on 127.0.0.1 on a free port and
