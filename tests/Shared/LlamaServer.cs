@@ -53,7 +53,10 @@ public sealed class LlamaServer : IAsyncDisposable
     /// <summary>Starts a server and waits until <c>/health</c> answers 200.</summary>
     /// <param name="contextPerSlot">Tokens per slot (the URIAL prefix takes about 3.4k with this model's 512-token vocabulary).</param>
     /// <param name="slots">Parallel slots (<c>-np</c>).</param>
-    public static async Task<LlamaServer> StartAsync(int contextPerSlot = 8192, int slots = 2, CancellationToken cancellationToken = default)
+    /// <param name="modelPath">The GGUF model; <see langword="null"/> uses <see cref="TestModel.Path"/>.</param>
+    /// <param name="threads">Decode threads (<c>-t</c>).</param>
+    /// <param name="cancellationToken">The token to stop waiting.</param>
+    public static async Task<LlamaServer> StartAsync(int contextPerSlot = 8192, int slots = 2, string? modelPath = null, int threads = 1, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -66,11 +69,11 @@ public sealed class LlamaServer : IAsyncDisposable
             };
             foreach (var argument in new[]
             {
-                "-m", TestModel.Path, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-m", modelPath ?? TestModel.Path, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "-c", (contextPerSlot * slots).ToString(System.Globalization.CultureInfo.InvariantCulture), "-np", slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 // Every kept-alive connection holds one of llama-server's HTTP threads while idle (n_parallel + 2 by default):
                 // several clients with pooled connections would otherwise queue behind them until the keep-alive runs out.
-                "-t", "1", "--threads-http", "32", "--no-webui", "--slots",
+                "-t", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--threads-http", "32", "--no-webui", "--slots",
             })
             {
                 info.ArgumentList.Add(argument);
