@@ -21,7 +21,7 @@ internal sealed record BenchArgs(string ModelPath, int Reps, bool Quick, string?
                 case "--out": outFile = Next(args, ref i); break;
                 case "--threads": threads = int.Parse(Next(args, ref i), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--only": only.UnionWith(Next(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)); break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--model path] [--reps N] [--quick] [--out file] [--threads N] [--only ttft,multiturn,concurrency,overhead,memory,threads]");
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--model path] [--reps N] [--quick] [--out file] [--threads N] [--only ttft,multiturn,concurrency,overhead,memory,threads,soak,defaults,embeddings]");
             }
         }
 

@@ -90,6 +90,11 @@ if (options.Runs("soak"))
     await Soak.RunAsync(chatService, report);
 }
 
+if (options.Runs("embeddings"))
+{
+    await Embeddings.RunAsync(options, engine, report);
+}
+
 if (options.Runs("defaults"))
 {
     scenarios.Defaults(ContextSize, BatchSize, MaxConcurrent + 1);

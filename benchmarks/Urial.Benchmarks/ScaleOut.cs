@@ -33,7 +33,7 @@ internal static class ScaleOut
                     engineOptions.Endpoints.Add(server.Address);
                 }
 
-                await using var client = new UrialChatClient(new UrialRemoteEngine(engineOptions), ownsEngine: true);
+                await using var client = UrialChatClient.FromServer(engineOptions);
                 await client.Engine.WarmUpAsync();
                 await MeasureAsync(client, name, conversations, turns, concurrency, report);
             }

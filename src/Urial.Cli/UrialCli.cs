@@ -1,3 +1,4 @@
+using System.CommandLine;
 using LLama.Exceptions;
 
 namespace Urial.Cli;
@@ -7,25 +8,6 @@ public static class UrialCli
 {
     /// <summary>The exit code of a run cancelled by Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int CancelledExitCode = 130;
-
-    private const string Usage = """
-        urial - URIAL in-context alignment for base GGUF models
-
-        Commands:
-          urial chat   --model m.gguf [--prompt p.txt] [--max-tokens N]
-          urial render --conversation c.json [--prompt p.txt]
-          urial shift  --base base.gguf (--aligned chat.gguf | --answers data.json) --data instructions.json
-                       [--limit N] [--with-urial | --without-urial | --both] [--out dir]
-                       [--max-answer-tokens N] [--aligned-prompting chat-template|same] [--prompt p.txt]
-          urial eval   --data instructions.json --model m.gguf --judge <http(s)://base-url | judge.gguf>
-                       [--compare m2.gguf] [--limit N] [--out dir] [--max-tokens N] [--prompt p.txt]
-                       [--judge-model name] [--judge-max-tokens N] [--rationale-chars N]
-
-        Model loading (every command that loads a model):
-          [--context N (8192)] [--batch N (512)] [--threads N] [--gpu-layers N (0; -1 = all, needs a GPU backend)]
-
-        See docs/research.md for the shift analysis and the evaluation rubric.
-        """;
 
     /// <summary>Runs one <c>urial</c> command.</summary>
     /// <param name="args">The command name followed by its options.</param>
@@ -44,23 +26,25 @@ public static class UrialCli
 
     internal static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        var root = CreateRootCommand(context);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
         {
-            await context.Output.WriteLineAsync(Usage).ConfigureAwait(false);
-            return args.Length == 0 ? 2 : 0;
+            // Usage errors keep their own exit code (2) and one line each; the help of the command says what to give.
+            foreach (var error in parsed.Errors)
+            {
+                await context.Error.WriteLineAsync($"urial: {error.Message}").ConfigureAwait(false);
+            }
+
+            var command = parsed.CommandResult.Command == root ? "urial" : $"urial {parsed.CommandResult.Command.Name}";
+            await context.Error.WriteLineAsync($"Run '{command} --help' for its options.").ConfigureAwait(false);
+            return 2;
         }
 
         try
         {
-            var options = Arguments.Parse(args[1..], Flags);
-            return args[0] switch
-            {
-                "chat" => await ChatCommand.RunAsync(options, context, cancellationToken),
-                "render" => await RenderCommand.RunAsync(options, context),
-                "shift" => await ShiftCommand.RunAsync(options, context, cancellationToken),
-                "eval" => await EvalCommand.RunAsync(options, context, cancellationToken),
-                _ => throw new CliException($"Unknown command '{args[0]}'; run 'urial --help'."),
-            };
+            var invocation = new InvocationConfiguration { Output = context.Output, Error = context.Error, EnableDefaultExceptionHandler = false };
+            return await parsed.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
         catch (CliException exception)
         {
@@ -79,5 +63,13 @@ public static class UrialCli
         }
     }
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "with-urial", "without-urial", "both" };
+    /// <summary>Builds the command tree: help for every command (<c>-h</c>, <c>--help</c>), response files (<c>@file</c>) and the <c>[suggest]</c> directive for tab completion come with it.</summary>
+    internal static RootCommand CreateRootCommand(CliContext context) =>
+        new("urial - URIAL in-context alignment for base GGUF models. See docs/research.md for the shift analysis and the evaluation rubric.")
+        {
+            ChatCommand.Create(context),
+            RenderCommand.Create(context),
+            ShiftCommand.Create(context),
+            EvalCommand.Create(context),
+        };
 }

@@ -69,6 +69,6 @@ public sealed class RenderCommandTests
         var (code, _, error) = await CliRun.RunAsync("render", "--conversation", "x.json", "--promt", "p.txt");
 
         Assert.Equal(2, code);
-        Assert.Contains("Unknown option '--promt'", error, StringComparison.Ordinal);
+        Assert.Contains("Unrecognized command or argument '--promt'", error, StringComparison.Ordinal);
     }
 }

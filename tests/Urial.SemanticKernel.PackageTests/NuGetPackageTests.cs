@@ -43,7 +43,9 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
         Assert.Equal("0.30.0", dependencies["LLamaSharp"].Version);
         Assert.Equal("0.30.0", dependencies["LLamaSharp.Backend.Cpu"].Version);
         Assert.DoesNotContain("Build", dependencies["LLamaSharp.Backend.Cpu"].Exclude, StringComparison.OrdinalIgnoreCase); // its props copy the native libraries
-        Assert.Equal("1.82.0", dependencies["Microsoft.SemanticKernel"].Version);
+        Assert.Equal("1.82.0", dependencies["Microsoft.SemanticKernel.Abstractions"].Version);
+        Assert.DoesNotContain("Microsoft.SemanticKernel", dependencies.Keys); // the meta-package pulls in connectors an IChatClient user never needs
+        Assert.DoesNotContain(dependencies.Keys, id => id.StartsWith("Microsoft.SemanticKernel.Connectors", StringComparison.Ordinal));
         Assert.Equal("10.11.0", dependencies["Microsoft.Extensions.AI"].Version);
         Assert.Contains("Microsoft.Extensions.Hosting.Abstractions", dependencies.Keys);
         Assert.DoesNotContain(dependencies.Keys, id => id.StartsWith("Microsoft.SourceLink", StringComparison.Ordinal) || id.Contains("Analyzers", StringComparison.Ordinal));
@@ -59,14 +61,40 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
     }
 
     [Fact]
-    public async Task A_fresh_application_restores_the_packed_package_and_chats_with_a_real_model()
+    public async Task A_fresh_Semantic_Kernel_application_restores_the_packed_package_chats_and_embeds_with_a_real_model()
+    {
+        var (output, _) = await BuildAndRunAsync("Kernel");
+
+        Assert.Matches(@"CHAT CLIENT ANSWER \((stop|length), [1-9][0-9]* tokens\): \S", output);
+        Assert.Matches(@"KERNEL ANSWER: \S", output);
+        Assert.Contains("KERNEL EMBEDDINGS: 2 x 64", output, StringComparison.Ordinal);
+        Assert.Contains("SHARED ENGINE: True", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fresh_Microsoft_Extensions_AI_application_without_Semantic_Kernel_composes_the_pipeline_and_embeds()
+    {
+        var (output, packages) = await BuildAndRunAsync("ExtensionsAI");
+
+        Assert.Matches(@"HOSTED CHAT ANSWER \((stop|length), [1-9][0-9]* tokens, middleware calls 1\): \S", output);
+        Assert.Contains("EMBEDDINGS: 2 x 64", output, StringComparison.Ordinal);
+        Assert.Contains("SHARED ENGINE: True", output, StringComparison.Ordinal);
+
+        // What the library brings along: Semantic Kernel's abstractions, not the meta-package, its core or any connector.
+        Assert.Contains("Microsoft.SemanticKernel.Abstractions", packages);
+        Assert.DoesNotContain(packages, id => id is "Microsoft.SemanticKernel" or "Microsoft.SemanticKernel.Core" || id.StartsWith("Microsoft.SemanticKernel.Connectors", StringComparison.Ordinal));
+        Assert.DoesNotContain(packages, id => id.StartsWith("Azure.", StringComparison.Ordinal) || id == "OpenAI");
+    }
+
+    /// <summary>Writes the consumer from its templates, builds it against the packed package, runs it on the real model and returns its output and the packages it restored.</summary>
+    private async Task<(string Output, IReadOnlyList<string> Packages)> BuildAndRunAsync(string template)
     {
         AssertPacked();
-        var consumer = Path.Combine(library.WorkDirectory, "consumer");
+        var consumer = Path.Combine(library.WorkDirectory, template);
         string? globalPackages = null;
         try
         {
-            WriteConsumer(consumer);
+            WriteConsumer(template, consumer);
             var build = await DotNet.RunAsync(consumer, s_buildTimeout, null, "build", "-c", "Release", "-nodeReuse:false");
             globalPackages = await GlobalPackagesFolder(consumer);
             Assert.True(build.ExitCode == 0, "the consumer did not build:\n" + build.Output);
@@ -76,24 +104,97 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
             TestContext.Current.SendDiagnosticMessage($"pack {library.Pack.Elapsed.TotalSeconds:0.0} s, consumer build {build.Elapsed.TotalSeconds:0.0} s, run {run.Elapsed.TotalSeconds:0.0} s\n{run.Output}");
 
             Assert.True(run.ExitCode == 0, "the consumer failed:\n" + run.Output);
-            Assert.Matches(@"CHAT CLIENT ANSWER \((stop|length), [1-9][0-9]* tokens\): \S", run.Output);
-            Assert.Matches(@"KERNEL ANSWER: \S", run.Output);
             var runtimes = Path.Combine(consumer, "bin", "Release", "net10.0", "runtimes");
             Assert.True(Directory.Exists(runtimes) && Directory.EnumerateFiles(runtimes, "*llama.*", SearchOption.AllDirectories).Any(),
                 "the CPU backend's native libraries did not reach the application");
+            return (run.Output, RestoredPackages(consumer));
         }
         finally
         {
-            if (globalPackages is not null)
+            RemoveFromCache(globalPackages);
+        }
+    }
+
+    /// <summary>Removes the restored test package from the NuGet cache, so that no later restore picks it up.</summary>
+    private void RemoveFromCache(string? globalPackages)
+    {
+        if (globalPackages is not null)
+        {
+            var id = Path.Combine(globalPackages, "urial.semantickernel");
+            PackedLibrary.DeleteQuietly(Path.Combine(id, library.Version));
+            if (Directory.Exists(id) && !Directory.EnumerateFileSystemEntries(id).Any())
             {
-                var id = Path.Combine(globalPackages, "urial.semantickernel");
-                PackedLibrary.DeleteQuietly(Path.Combine(id, library.Version));
-                if (Directory.Exists(id) && !Directory.EnumerateFileSystemEntries(id).Any())
-                {
-                    PackedLibrary.DeleteQuietly(id);
-                }
+                PackedLibrary.DeleteQuietly(id);
             }
         }
+    }
+
+    /// <summary>Reads the ids of every package NuGet restored for the consumer (its own and transitive ones).</summary>
+    private static List<string> RestoredPackages(string consumer)
+    {
+        using var assets = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(consumer, "obj", "project.assets.json")));
+        return [.. assets.RootElement.GetProperty("libraries").EnumerateObject()
+            .Where(library => library.Value.GetProperty("type").GetString() == "package")
+            .Select(library => library.Name.Split('/')[0])];
+    }
+
+    [Fact]
+    public async Task The_server_sample_builds_against_the_packed_package_and_serves_an_OpenAI_request()
+    {
+        AssertPacked();
+        var folder = Path.Combine(library.WorkDirectory, "server");
+        string? globalPackages = null;
+        try
+        {
+            WriteServer(folder);
+            var build = await DotNet.RunAsync(folder, s_buildTimeout, null, "build", "-c", "Release", "-nodeReuse:false");
+            globalPackages = await GlobalPackagesFolder(folder);
+            Assert.True(build.ExitCode == 0, "the server sample did not build against the package:\n" + build.Output);
+
+            var settings = new Dictionary<string, string> { ["Urial__ModelPath"] = TestModel.Path, ["Urial__DefaultMaxOutputTokens"] = "16" };
+            await using var server = await ServerProcess.StartAsync(Path.Combine(folder, "bin", "Release", "net10.0", "Urial.Server.dll"), settings, TestContext.Current.CancellationToken);
+            using var client = new HttpClient { BaseAddress = server.BaseAddress };
+            using var content = new StringContent("""{"model": "stories260K", "messages": [{"role": "user", "content": "Tell me a story."}]}""", System.Text.Encoding.UTF8, "application/json");
+            using var response = await client.PostAsync(new Uri("v1/chat/completions", UriKind.Relative), content, TestContext.Current.CancellationToken);
+            var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+            Assert.True(response.IsSuccessStatusCode, body);
+            using var completion = System.Text.Json.JsonDocument.Parse(body);
+            Assert.Equal("chat.completion", completion.RootElement.GetProperty("object").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(completion.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()));
+            Assert.True(completion.RootElement.GetProperty("usage").GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32() > 0);
+            Assert.Equal("Healthy", await client.GetStringAsync(new Uri("health", UriKind.Relative), TestContext.Current.CancellationToken));
+        }
+        finally
+        {
+            RemoveFromCache(globalPackages);
+        }
+    }
+
+    /// <summary>Copies the server sample (sources, project, settings) and points it at the packed package instead of the project.</summary>
+    private void WriteServer(string folder)
+    {
+        var sample = Path.Combine(library.Repository, "samples", "Urial.Server");
+        foreach (var file in Directory.EnumerateFiles(sample, "*", SearchOption.AllDirectories)
+            .Where(file => !Path.GetRelativePath(sample, file).Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj")))
+        {
+            var target = Path.Combine(folder, Path.GetRelativePath(sample, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        var project = Path.Combine(folder, "Urial.Server.csproj");
+        const string Reference = """<ProjectReference Include="../../src/Urial.SemanticKernel/Urial.SemanticKernel.csproj" />""";
+        var text = File.ReadAllText(project);
+        Assert.Contains(Reference, text, StringComparison.Ordinal);
+        File.WriteAllText(project, text.Replace(Reference, """<PackageReference Include="Urial.SemanticKernel" />""", StringComparison.Ordinal));
+
+        // The repository's central package versions, plus the packed library's.
+        var packages = XDocument.Load(Path.Combine(library.Repository, "Directory.Packages.props"));
+        var group = packages.Root!.Element("ItemGroup")!;
+        group.Add(new XElement("PackageVersion", new XAttribute("Include", "Urial.SemanticKernel"), new XAttribute("Version", library.Version)));
+        packages.Root.AddFirst(new XElement("PropertyGroup", new XElement("ManagePackageVersionsCentrally", "true")));
+        WriteIsolation(folder, packages.ToString());
     }
 
     private void AssertPacked()
@@ -103,24 +204,28 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
         Assert.True(File.Exists(library.SymbolPackage), "no symbols package in the feed:\n" + library.Pack.Output);
     }
 
-    private void WriteConsumer(string consumer)
+    private void WriteConsumer(string template, string consumer)
     {
         Directory.CreateDirectory(consumer);
-        var templates = Path.Combine(AppContext.BaseDirectory, "Consumer");
+        var templates = Path.Combine(AppContext.BaseDirectory, "Consumers", template);
         File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), File.ReadAllText(Path.Combine(templates, "Consumer.csproj.template")).Replace("$URIAL_VERSION$", library.Version, StringComparison.Ordinal));
         File.Copy(Path.Combine(templates, "Program.cs.template"), Path.Combine(consumer, "Program.cs"));
+        WriteIsolation(consumer, "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>");
+    }
 
-        // Stubs stop MSBuild's upward search for the files of whatever folder the temporary directory is in.
-        File.WriteAllText(Path.Combine(consumer, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(consumer, "Directory.Build.targets"), "<Project />");
-        File.WriteAllText(Path.Combine(consumer, "Directory.Packages.props"), "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>");
+    /// <summary>Stubs stop MSBuild's upward search for the files of whatever folder the temporary directory is in; restore sees only the feed and nuget.org.</summary>
+    private void WriteIsolation(string folder, string packagesProps)
+    {
+        File.WriteAllText(Path.Combine(folder, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(folder, "Directory.Build.targets"), "<Project />");
+        File.WriteAllText(Path.Combine(folder, "Directory.Packages.props"), packagesProps);
         new XDocument(
             new XElement("configuration",
                 new XElement("packageSources",
                     new XElement("clear"),
                     new XElement("add", new XAttribute("key", "packed"), new XAttribute("value", library.Feed)),
                     new XElement("add", new XAttribute("key", "nuget.org"), new XAttribute("value", NuGetOrgSource())))))
-            .Save(Path.Combine(consumer, "nuget.config"));
+            .Save(Path.Combine(folder, "nuget.config"));
     }
 
     /// <summary>Gets the repository's own nuget.org source, so the consumer restores the dependencies from the same place.</summary>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Urial.SemanticKernel;
 
 namespace Urial.Cli;
@@ -9,12 +10,6 @@ namespace Urial.Cli;
 /// <param name="Threads">CPU threads, or <see langword="null"/> for llama.cpp's default (half the cores).</param>
 internal sealed record ModelSettings(int ContextSize, int BatchSize, int GpuLayers, int? Threads)
 {
-    public static ModelSettings Read(Arguments options) => new(
-        options.OptionalInt("context", 256) ?? 8192,
-        options.OptionalInt("batch", 8) ?? 512,
-        options.OptionalInt("gpu-layers", -1) ?? 0,
-        options.OptionalInt("threads", 1));
-
     /// <summary>Copies the settings into the options of a <see cref="UrialEngine"/> (chat, eval).</summary>
     public void Apply(UrialEngineOptions engine)
     {
@@ -24,4 +19,24 @@ internal sealed record ModelSettings(int ContextSize, int BatchSize, int GpuLaye
         engine.Threads = Threads;
         engine.MaxConcurrentRequests = 1;
     }
+}
+
+/// <summary>The model-loading options of every command that loads a model.</summary>
+internal sealed class ModelOptions
+{
+    private readonly Option<int> _context = CliOptions.Integer("--context", "Context size in tokens (the URIAL prefix, the prompt and the answer must fit).", 256, 8192);
+    private readonly Option<int> _batch = CliOptions.Integer("--batch", "Tokens per decode; prompts are evaluated in chunks of at most this many.", 8, 512);
+    private readonly Option<int> _gpuLayers = CliOptions.Integer("--gpu-layers", "Layers offloaded to a GPU backend (-1 = all; needs a GPU backend package).", -1, 0);
+    private readonly Option<int?> _threads = CliOptions.OptionalInteger("--threads", "CPU threads (default: llama.cpp's, half the cores).", 1);
+
+    public void AddTo(Command command)
+    {
+        command.Add(_context);
+        command.Add(_batch);
+        command.Add(_gpuLayers);
+        command.Add(_threads);
+    }
+
+    public ModelSettings Read(ParseResult result) =>
+        new(result.GetValue(_context), result.GetValue(_batch), result.GetValue(_gpuLayers), result.GetValue(_threads));
 }

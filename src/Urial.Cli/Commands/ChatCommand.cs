@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.Extensions.AI;
 using Urial.SemanticKernel;
 
@@ -7,14 +8,22 @@ namespace Urial.Cli;
 /// <remarks>Commands at the prompt: <c>/reset</c> starts a new conversation, <c>/exit</c> (or end of input) quits.</remarks>
 internal static class ChatCommand
 {
-    public static async Task<int> RunAsync(Arguments options, CliContext context, CancellationToken cancellationToken)
+    public static Command Create(CliContext context)
     {
-        var model = options.Required("model");
-        var prompt = PromptOption.Read(options);
-        var settings = ModelSettings.Read(options);
-        var maxTokens = options.OptionalInt("max-tokens", 1) ?? 512;
-        options.EnsureAllRead();
+        var model = CliOptions.Path("--model", "The base GGUF model to chat with.", required: true, helpName: "model.gguf");
+        var maxTokens = CliOptions.Integer("--max-tokens", "The most tokens of one answer.", 1, 512);
+        var prompt = new PromptOption();
+        var models = new ModelOptions();
+        var command = new Command("chat", "Chat with a base model through URIAL, streamed token by token (/reset starts over, /exit quits).") { model, maxTokens };
+        prompt.AddTo(command);
+        models.AddTo(command);
+        command.SetAction((result, cancellationToken) =>
+            RunAsync(result.GetValue(model)!, prompt.Read(result), models.Read(result), result.GetValue(maxTokens), context, cancellationToken));
+        return command;
+    }
 
+    private static async Task<int> RunAsync(string model, UrialPrompt prompt, ModelSettings settings, int maxTokens, CliContext context, CancellationToken cancellationToken)
+    {
         ModelFiles.Validate(model);
         NativeLog.Silence();
         await using var client = UrialChatClient.FromModel(model, prompt, settings.Apply);

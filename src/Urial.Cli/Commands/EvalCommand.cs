@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
@@ -9,26 +10,47 @@ namespace Urial.Cli;
 /// <summary><c>urial eval</c>: answers with one or two URIAL-prompted base models, then scores every answer on the six just-eval aspects with a judge.</summary>
 internal static class EvalCommand
 {
-    public static async Task<int> RunAsync(Arguments options, CliContext context, CancellationToken cancellationToken)
+    public static Command Create(CliContext context)
     {
-        var dataPath = options.Required("data");
-        var models = new List<string> { options.Required("model") };
-        if (options.Optional("compare") is { } compare)
+        var data = CliOptions.Path("--data", "The instructions: a just-eval style JSON file (id, instruction).", required: true, helpName: "instructions.json");
+        var model = CliOptions.Path("--model", "The base GGUF model that answers through URIAL.", required: true, helpName: "m.gguf");
+        var compare = CliOptions.Path("--compare", "A second model that answers the same instructions, scored beside the first.", required: false, helpName: "m2.gguf");
+        var judge = CliOptions.Path("--judge", "The judge: an http(s) base URL of an OpenAI-compatible server, or a local .gguf model.", required: true, helpName: "url|judge.gguf");
+        var limit = CliOptions.OptionalInteger("--limit", "Only the first N instructions.", 1);
+        var outDirectory = new Option<string>("--out") { Description = "The output folder: answers, judgments (resumable) and the summary.", DefaultValueFactory = _ => "urial-eval", HelpName = "dir" };
+        var maxTokens = CliOptions.Integer("--max-tokens", "The most tokens of one answer.", 1, 512);
+        var judgeMaxTokens = CliOptions.Integer("--judge-max-tokens", "The most tokens of one judgment.", 16, 1024);
+        var rationaleChars = CliOptions.Integer("--rationale-chars", "The longest rationale per aspect (0 = none).", 0, 300);
+        var judgeModel = new Option<string>("--judge-model") { Description = "The model name sent to a remote judge.", DefaultValueFactory = _ => "gpt-4o", HelpName = "name" };
+        var prompt = new PromptOption();
+        var models = new ModelOptions();
+        var command = new Command("eval", "Answer instructions with URIAL-prompted base models and score every answer on the six just-eval aspects with a judge.")
         {
-            models.Add(compare);
-        }
+            data, model, compare, judge, limit, outDirectory, maxTokens, judgeMaxTokens, rationaleChars, judgeModel,
+        };
+        prompt.AddTo(command);
+        models.AddTo(command);
+        command.SetAction((result, cancellationToken) => RunAsync(
+            new EvalSettings(
+                result.GetValue(data)!,
+                result.GetValue(compare) is { } second ? [result.GetValue(model)!, second] : [result.GetValue(model)!],
+                result.GetValue(judge)!,
+                result.GetValue(limit),
+                result.GetValue(outDirectory)!,
+                result.GetValue(maxTokens),
+                result.GetValue(judgeMaxTokens),
+                result.GetValue(rationaleChars),
+                models.Read(result),
+                result.GetValue(judgeModel)!,
+                prompt.Read(result)),
+            context,
+            cancellationToken));
+        return command;
+    }
 
-        var judgeText = options.Required("judge");
-        var limit = options.OptionalInt("limit", 1);
-        var outDirectory = options.Optional("out") ?? "urial-eval";
-        var maxTokens = options.OptionalInt("max-tokens", 1) ?? 512;
-        var judgeMaxTokens = options.OptionalInt("judge-max-tokens", 16) ?? 1024;
-        var rationaleChars = options.OptionalInt("rationale-chars", 0) ?? 300;
-        var settings = ModelSettings.Read(options);
-        var judgeModel = options.Optional("judge-model") ?? "gpt-4o";
-        var prompt = PromptOption.Read(options);
-        options.EnsureAllRead();
-
+    private static async Task<int> RunAsync(EvalSettings settings, CliContext context, CancellationToken cancellationToken)
+    {
+        var (dataPath, models, judgeText, limit, outDirectory, maxTokens, judgeMaxTokens, rationaleChars, modelSettings, judgeModel, prompt) = settings;
         var items = InstructionFile.Load(dataPath, "data");
         if (limit is { } n)
         {
@@ -36,7 +58,11 @@ internal static class EvalCommand
         }
 
         // Every file is checked before the first model loads: a typo in --compare must not cost the first model's run.
-        models.ForEach(ModelFiles.Validate);
+        foreach (var model in models)
+        {
+            ModelFiles.Validate(model);
+        }
+
         var remoteJudge = IsRemote(judgeText, out _);
         if (!remoteJudge)
         {
@@ -50,10 +76,10 @@ internal static class EvalCommand
         {
             var key = Fingerprint.Of(Fingerprint.File(model), Fingerprint.Text(prompt.Text), maxTokens.ToString(CultureInfo.InvariantCulture));
             modelKeys.Add((model, key));
-            answers[key] = await AnswerAsync(model, key, prompt, items, maxTokens, settings, outDirectory, context, cancellationToken);
+            answers[key] = await AnswerAsync(model, key, prompt, items, maxTokens, modelSettings, outDirectory, context, cancellationToken);
         }
 
-        await using var judge = CreateJudge(judgeText, judgeModel, judgeMaxTokens, rationaleChars, settings);
+        await using var judge = CreateJudge(judgeText, judgeModel, judgeMaxTokens, rationaleChars, modelSettings);
         var judgeKey = Fingerprint.Of(judge.Name, JudgeRubric.Version, rationaleChars.ToString(CultureInfo.InvariantCulture));
         var store = new JsonlStore<JudgmentRecord>(Path.Combine(outDirectory, $"judgments-{judgeKey}.jsonl"), JsonOptions.Lines);
         var judged = new Dictionary<(string, string), JudgmentRecord>();
@@ -184,3 +210,17 @@ internal static class EvalCommand
         context.Console.Write(table);
     }
 }
+
+/// <summary>The settings of one <c>urial eval</c> run, validated by the parser.</summary>
+internal sealed record EvalSettings(
+    string DataPath,
+    IReadOnlyList<string> Models,
+    string Judge,
+    int? Limit,
+    string OutDirectory,
+    int MaxTokens,
+    int JudgeMaxTokens,
+    int RationaleChars,
+    ModelSettings Model,
+    string JudgeModel,
+    UrialPrompt Prompt);

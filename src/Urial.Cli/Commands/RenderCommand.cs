@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Urial.SemanticKernel;
 
 namespace Urial.Cli;
@@ -5,12 +6,18 @@ namespace Urial.Cli;
 /// <summary><c>urial render</c>: prints the exact prompt text a model is given for a conversation.</summary>
 internal static class RenderCommand
 {
-    public static async Task<int> RunAsync(Arguments options, CliContext context)
+    public static Command Create(CliContext context)
     {
-        var conversationPath = options.Required("conversation");
-        var prompt = PromptOption.Read(options);
-        options.EnsureAllRead();
+        var conversation = CliOptions.Path("--conversation", "A JSON array of {\"role\", \"content\"} messages (system, user, assistant).", required: true, helpName: "file.json");
+        var prompt = new PromptOption();
+        var command = new Command("render", "Print the exact prompt text the model is given for a conversation.") { conversation };
+        prompt.AddTo(command);
+        command.SetAction((result, _) => RunAsync(result.GetValue(conversation)!, prompt.Read(result), context));
+        return command;
+    }
 
+    private static async Task<int> RunAsync(string conversationPath, UrialPrompt prompt, CliContext context)
+    {
         var messages = ConversationFile.Load(conversationPath);
         string rendered;
         try

@@ -1,12 +1,21 @@
+using System.CommandLine;
+
 namespace Urial.Cli;
 
 /// <summary><c>urial shift</c>: the token distribution shift analysis of URIAL (Lin et al., ICLR 2024).</summary>
 internal static class ShiftCommand
 {
-    public static async Task<int> RunAsync(Arguments options, CliContext context, CancellationToken cancellationToken)
+    public static Command Create(CliContext context)
     {
-        var settings = ShiftSettings.Read(options);
-        options.EnsureAllRead();
+        var options = new ShiftOptions();
+        var command = new Command("shift", "Measure the token distribution shift between a base model and aligned answers (JSON + HTML report).");
+        options.AddTo(command);
+        command.SetAction((result, cancellationToken) => RunAsync(options.Read(result), context, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ShiftSettings settings, CliContext context, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(settings.OutDirectory);
 
         var items = InstructionFile.Load(settings.DataPath, "data");
@@ -40,14 +49,14 @@ internal static class ShiftCommand
         return 0;
     }
 
-    private static Dictionary<string, string> AnswersFromFile(string path, List<InstructionItem> items)
+    private static Dictionary<string, AlignedAnswer> AnswersFromFile(string path, List<InstructionItem> items)
     {
-        var byId = new Dictionary<string, string>(StringComparer.Ordinal);
+        var byId = new Dictionary<string, AlignedAnswer>(StringComparer.Ordinal);
         foreach (var item in InstructionFile.Load(path, "answers"))
         {
             if (item.Output is not null)
             {
-                byId.TryAdd(item.Id, item.Output);
+                byId.TryAdd(item.Id, new AlignedAnswer(item.Output));
             }
         }
 

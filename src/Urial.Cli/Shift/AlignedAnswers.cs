@@ -2,18 +2,22 @@ using System.Globalization;
 
 namespace Urial.Cli;
 
-/// <summary>Greedy answers of the aligned model, cached in the output folder (<c>answers-*.jsonl</c>).</summary>
+/// <summary>Greedy answers of the aligned model with their token ids, cached in the output folder (<c>answers-*.jsonl</c>).</summary>
 internal static class AlignedAnswers
 {
-    public static async Task<Dictionary<string, string>> GenerateAsync(ShiftSettings settings, List<InstructionItem> items, CliContext context, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, AlignedAnswer>> GenerateAsync(ShiftSettings settings, List<InstructionItem> items, CliContext context, CancellationToken cancellationToken)
     {
         var alignedPath = settings.AlignedPath!;
         ModelFiles.Validate(alignedPath);
         var prompting = settings.AlignedUsesChatTemplate ? "chat-template" : "same-" + ShiftPrompts.Name(settings.Modes[0]);
-        var key = Fingerprint.Of(Fingerprint.File(alignedPath), prompting, settings.MaxAnswerTokens.ToString(CultureInfo.InvariantCulture),
+        var key = Fingerprint.Of("token-ids", Fingerprint.File(alignedPath), prompting, settings.MaxAnswerTokens.ToString(CultureInfo.InvariantCulture),
             settings.AlignedUsesChatTemplate ? string.Empty : Fingerprint.Text(settings.Prompt.Text));
-        var store = new JsonlStore<AnswerRecord>(Path.Combine(settings.OutDirectory, $"answers-{key}.jsonl"), JsonOptions.Lines);
-        var answers = AnswerRecord.ReadAll(store);
+        var store = new JsonlStore<GeneratedAnswerRecord>(Path.Combine(settings.OutDirectory, $"answers-{key}.jsonl"), JsonOptions.Lines);
+        var answers = new Dictionary<string, AlignedAnswer>(StringComparer.Ordinal);
+        foreach (var record in store.ReadAll())
+        {
+            answers.TryAdd(record.Id, new AlignedAnswer(record.Answer, record.Tokens, record.Vocabulary));
+        }
 
         var todo = items.Where(item => !answers.ContainsKey(item.Id)).ToList();
         if (todo.Count == 0)
@@ -42,9 +46,9 @@ internal static class AlignedAnswers
                     ? model.TokenizeTemplated(model.ApplyChatTemplate(item.Instruction))
                     : model.Tokenize(ShiftPrompts.Render(settings.Modes[0], settings.Prompt, item.Instruction));
                 var output = await model.GenerateGreedyAsync(tokens, settings.MaxAnswerTokens, cancellationToken);
-                var answer = model.Detokenize(output);
-                store.Append(new AnswerRecord(item.Id, answer));
-                answers[item.Id] = answer;
+                var record = new GeneratedAnswerRecord(item.Id, model.Detokenize(output), [.. output.Select(token => (int)token)], model.VocabularyFingerprint);
+                store.Append(record);
+                answers[item.Id] = new AlignedAnswer(record.Answer, record.Tokens, record.Vocabulary);
                 itemDone($"id {item.Id}, {output.Length} tokens");
             }
         });

@@ -24,6 +24,7 @@ internal sealed class ScoringModel : IDisposable
     private readonly int _contextSize;
     private Conversation? _root;
     private LLamaToken[] _prefixTokens = [];
+    private string? _vocabularyFingerprint;
 
     private ScoringModel(LLamaWeights weights, BatchedExecutor executor, int batchSize, int contextSize, string path)
     {
@@ -75,6 +76,12 @@ internal sealed class ScoringModel : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Gets a hash of the vocabulary (every token's text, in id order): two models with the same fingerprint mean the
+    /// same text by every token id, so one model's token ids can be ranked by the other without re-tokenizing.
+    /// </summary>
+    public string VocabularyFingerprint => _vocabularyFingerprint ??= ComputeVocabularyFingerprint();
 
     /// <summary>Gets the model's chat template (<c>tokenizer.chat_template</c>), or <see langword="null"/>.</summary>
     public string? ChatTemplate => _weights.Metadata.TryGetValue("tokenizer.chat_template", out var template) && template.Length > 0 ? template : null;
@@ -192,7 +199,10 @@ internal sealed class ScoringModel : IDisposable
         return (ranks, tops);
     }
 
-    /// <summary>Generates greedily after <paramref name="prompt"/> until an end-of-generation token or <paramref name="maxTokens"/>.</summary>
+    /// <summary>
+    /// Generates greedily after <paramref name="prompt"/> until an end-of-generation token or <paramref name="maxTokens"/>:
+    /// each token is the argmax of the raw logits (no penalty, temperature, grammar or stop sequence).
+    /// </summary>
     public async Task<LLamaToken[]> GenerateGreedyAsync(LLamaToken[] prompt, int maxTokens, CancellationToken cancellationToken)
     {
         var budget = Math.Min(maxTokens, _contextSize - _prefixTokens.Length - prompt.Length - 1);
@@ -201,18 +211,10 @@ internal sealed class ScoringModel : IDisposable
             throw new CliException($"A prompt of {prompt.Length} tokens leaves no room to generate in --context {_contextSize}.");
         }
 
-        using var sequence = StartSequence(prompt, maxReuse: prompt.Length - 1, out var reused);
-        for (var start = reused; start < prompt.Length; start += _batchSize)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            sequence.Prompt(prompt.AsSpan(start, Math.Min(_batchSize, prompt.Length - start)));
-            await InferAsync(cancellationToken);
-        }
-
+        using var sequence = await PrefillAsync(prompt, cancellationToken);
         var output = new List<LLamaToken>();
         while (output.Count < budget)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var (_, top) = Rank(sequence.Sample(), 0);
             LLamaToken next = top;
             if (next.IsEndOfGeneration(_weights.Vocab))
@@ -221,11 +223,37 @@ internal sealed class ScoringModel : IDisposable
             }
 
             output.Add(next);
-            sequence.Prompt(next);
-            await InferAsync(cancellationToken);
+            await DecodeOneAsync(sequence, next, cancellationToken);
         }
 
         return [.. output];
+    }
+
+    /// <summary>
+    /// Ranks <paramref name="answer"/> after <paramref name="prompt"/> by replaying exactly the computation of
+    /// <see cref="GenerateGreedyAsync"/>: the same prompt chunks, then one answer token per decode, each ranked in the
+    /// logits that preceded it. A model's own greedy answer therefore ranks 1 at every position, bit for bit.
+    /// </summary>
+    /// <returns>For each answer token: its rank and the model's top token at that position.</returns>
+    public async Task<(int[] Ranks, int[] TopTokens)> RankAsGeneratedAsync(LLamaToken[] prompt, LLamaToken[] answer, CancellationToken cancellationToken)
+    {
+        if (_prefixTokens.Length + prompt.Length + answer.Length + 1 > _contextSize)
+        {
+            throw new CliException($"An item of {prompt.Length + answer.Length} tokens does not fit in --context {_contextSize}; lower --max-answer-tokens or raise --context.");
+        }
+
+        using var sequence = await PrefillAsync(prompt, cancellationToken);
+        var ranks = new int[answer.Length];
+        var tops = new int[answer.Length];
+        for (var i = 0; i < answer.Length; i++)
+        {
+            (ranks[i], tops[i]) = Rank(sequence.Sample(), (int)answer[i]);
+
+            // Decoded like a generated token, the last one too: the cache then holds exactly what generation left.
+            await DecodeOneAsync(sequence, answer[i], cancellationToken);
+        }
+
+        return (ranks, tops);
     }
 
     public void Dispose()
@@ -256,6 +284,18 @@ internal sealed class ScoringModel : IDisposable
         return (higher + 1, top);
     }
 
+    private string ComputeVocabularyFingerprint()
+    {
+        var pieces = new StringBuilder();
+        var count = _weights.Vocab.Count;
+        for (var token = 0; token < count; token++)
+        {
+            pieces.Append(TokenText(token)).Append('\0');
+        }
+
+        return Fingerprint.Text($"{count}\0{pieces}");
+    }
+
     private Conversation StartSequence(LLamaToken[] tokens, int maxReuse, out int reused)
     {
         reused = 0;
@@ -278,6 +318,35 @@ internal sealed class ScoringModel : IDisposable
         }
 
         return sequence;
+    }
+
+    /// <summary>Starts a sequence for <paramref name="prompt"/> and evaluates it in chunks of the batch size, keeping the logits of its last token.</summary>
+    private async Task<Conversation> PrefillAsync(LLamaToken[] prompt, CancellationToken cancellationToken)
+    {
+        var sequence = StartSequence(prompt, maxReuse: prompt.Length - 1, out var reused);
+        try
+        {
+            for (var start = reused; start < prompt.Length; start += _batchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                sequence.Prompt(prompt.AsSpan(start, Math.Min(_batchSize, prompt.Length - start)));
+                await InferAsync(cancellationToken);
+            }
+
+            return sequence;
+        }
+        catch
+        {
+            sequence.Dispose();
+            throw;
+        }
+    }
+
+    private async Task DecodeOneAsync(Conversation sequence, LLamaToken token, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        sequence.Prompt(token);
+        await InferAsync(cancellationToken);
     }
 
     private async Task InferAsync(CancellationToken cancellationToken)

@@ -18,6 +18,19 @@ internal sealed record AnswerRecord(string Id, string Answer)
     }
 }
 
+/// <summary>An aligned answer to score: its text, and the aligned model's own token ids when it was generated here.</summary>
+/// <param name="Text">The answer text.</param>
+/// <param name="Tokens">The generated token ids, or <see langword="null"/> for an answer read from a file.</param>
+/// <param name="Vocabulary">The <see cref="ScoringModel.VocabularyFingerprint"/> of the model that generated <paramref name="Tokens"/>.</param>
+internal sealed record AlignedAnswer(string Text, int[]? Tokens = null, string? Vocabulary = null);
+
+/// <summary>A greedy answer of the aligned model, cached per item: its text and its token ids.</summary>
+/// <param name="Id">The item id.</param>
+/// <param name="Answer">The answer text.</param>
+/// <param name="Tokens">The generated token ids, end-of-generation excluded.</param>
+/// <param name="Vocabulary">The <see cref="ScoringModel.VocabularyFingerprint"/> of the model that generated them.</param>
+internal sealed record GeneratedAnswerRecord(string Id, string Answer, int[] Tokens, string Vocabulary);
+
 /// <summary>The scored answer of one item in one mode: one line of the shift cache.</summary>
 /// <param name="Id">The item id.</param>
 /// <param name="Mode">The prompting mode (<c>urial</c> or <c>plain</c>).</param>
@@ -27,4 +40,5 @@ internal sealed record AnswerRecord(string Id, string Answer)
 /// <param name="Pieces">The text of each scored token.</param>
 /// <param name="Ranks">The rank of each scored token in the base model's distribution (1 = its greedy choice).</param>
 /// <param name="BaseTop">The base model's top token at each position.</param>
-internal sealed record ShiftItemRecord(string Id, string Mode, int PromptTokens, int AnswerTokens, int[] Tokens, string[] Pieces, int[] Ranks, int[] BaseTop);
+/// <param name="AsGenerated">Whether the aligned model's own token ids were ranked by replaying their generation (else the answer text was tokenized by the base model and ranked in batches).</param>
+internal sealed record ShiftItemRecord(string Id, string Mode, int PromptTokens, int AnswerTokens, int[] Tokens, string[] Pieces, int[] Ranks, int[] BaseTop, bool AsGenerated);

@@ -11,14 +11,14 @@ internal static class ShiftScorer
         ShiftSettings settings,
         ShiftMode mode,
         List<InstructionItem> items,
-        Dictionary<string, string> answers,
+        Dictionary<string, AlignedAnswer> answers,
         CliContext context,
         CancellationToken cancellationToken)
     {
         var name = ShiftPrompts.Name(mode);
         var answersSource = settings.AnswersPath is { } answersPath
             ? "file:" + Fingerprint.File(answersPath)
-            : $"model:{Fingerprint.File(settings.AlignedPath!)}:{(settings.AlignedUsesChatTemplate ? "chat-template" : "same")}";
+            : $"model:{Fingerprint.File(settings.AlignedPath!)}:{(settings.AlignedUsesChatTemplate ? "chat-template" : "same")}:token-ids";
         var key = Fingerprint.Of(
             Fingerprint.File(settings.BasePath),
             name,
@@ -64,28 +64,47 @@ internal static class ShiftScorer
         return items.Select(item => done[item.Id]).ToList();
     }
 
-    /// <summary>Ranks the answer tokens of one item; the answer's token span is found in the tokenization of the whole text.</summary>
+    /// <summary>Ranks the answer tokens of one item.</summary>
     /// <remarks>
-    /// SentencePiece is not additive (a dummy-prefix space, merges across the seam), so prompt and answer are not tokenized
-    /// apart: the whole text is tokenized and the answer starts where its tokens stop agreeing with the prompt's own tokens.
+    /// An answer the aligned model generated here, with the base model's vocabulary, is ranked as its token ids, by
+    /// replaying the generation's computation (<see cref="ScoringModel.RankAsGeneratedAsync"/>). Re-tokenizing its text
+    /// would not give them back: SentencePiece's canonical tokenization of a text is often not the token sequence a
+    /// model generated, and every position after the first difference would rank another history.
+    /// An answer from a file is text: the whole text <c>prompt + answer</c> is tokenized (SentencePiece is not additive:
+    /// a dummy-prefix space, merges across the seam) and the answer starts where its tokens stop agreeing with the
+    /// prompt's own tokens; it is ranked in one batched pass (<see cref="ScoringModel.RankAsync"/>).
     /// </remarks>
-    internal static async Task<ShiftItemRecord> ScoreItemAsync(ScoringModel model, ShiftSettings settings, ShiftMode mode, InstructionItem item, string answer, CancellationToken cancellationToken)
+    internal static async Task<ShiftItemRecord> ScoreItemAsync(ScoringModel model, ShiftSettings settings, ShiftMode mode, InstructionItem item, AlignedAnswer answer, CancellationToken cancellationToken)
     {
+        var name = ShiftPrompts.Name(mode);
         var promptText = ShiftPrompts.Render(mode, settings.Prompt, item.Instruction);
         var promptTokens = model.Tokenize(promptText);
-        var allTokens = model.Tokenize(promptText + answer);
-        var answerStart = CommonPrefixLength(promptTokens, allTokens);
-        var answerTokens = allTokens.Length - answerStart;
-        var kept = Math.Min(answerTokens, Math.Min(settings.MaxAnswerTokens, model.AnswerBudget(answerStart)));
-        if (kept <= 0)
+        if (answer.Tokens is { } ids && answer.Vocabulary == model.VocabularyFingerprint)
         {
-            return new ShiftItemRecord(item.Id, ShiftPrompts.Name(mode), answerStart, answerTokens, [], [], [], []);
+            var kept = Math.Min(ids.Length, Math.Min(settings.MaxAnswerTokens, model.AnswerBudget(promptTokens.Length)));
+            if (kept <= 0)
+            {
+                return new ShiftItemRecord(item.Id, name, promptTokens.Length, ids.Length, [], [], [], [], AsGenerated: true);
+            }
+
+            var scored = ids[..kept];
+            var (generatedRanks, generatedTops) = await model.RankAsGeneratedAsync(promptTokens, [.. scored.Select(id => (LLamaToken)id)], cancellationToken);
+            return new ShiftItemRecord(item.Id, name, promptTokens.Length, ids.Length, scored, scored.Select(model.TokenText).ToArray(), generatedRanks, generatedTops, AsGenerated: true);
         }
 
-        var tokens = allTokens[..(answerStart + kept)];
+        var allTokens = model.Tokenize(promptText + answer.Text);
+        var answerStart = CommonPrefixLength(promptTokens, allTokens);
+        var answerTokens = allTokens.Length - answerStart;
+        var keptText = Math.Min(answerTokens, Math.Min(settings.MaxAnswerTokens, model.AnswerBudget(answerStart)));
+        if (keptText <= 0)
+        {
+            return new ShiftItemRecord(item.Id, name, answerStart, answerTokens, [], [], [], [], AsGenerated: false);
+        }
+
+        var tokens = allTokens[..(answerStart + keptText)];
         var (ranks, tops) = await model.RankAsync(tokens, answerStart, cancellationToken);
-        var ids = tokens[answerStart..].Select(token => (int)token).ToArray();
-        return new ShiftItemRecord(item.Id, ShiftPrompts.Name(mode), answerStart, answerTokens, ids, ids.Select(model.TokenText).ToArray(), ranks, tops);
+        var textIds = tokens[answerStart..].Select(token => (int)token).ToArray();
+        return new ShiftItemRecord(item.Id, name, answerStart, answerTokens, textIds, textIds.Select(model.TokenText).ToArray(), ranks, tops, AsGenerated: false);
     }
 
     private static int CommonPrefixLength(LLamaToken[] a, LLamaToken[] b)

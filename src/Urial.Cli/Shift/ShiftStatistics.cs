@@ -4,6 +4,7 @@ namespace Urial.Cli;
 internal sealed record ShiftModeReport(
     string Mode,
     string PromptFormat,
+    string Scoring,
     int Items,
     int Tokens,
     int Unshifted,
@@ -82,8 +83,14 @@ internal static class ShiftStatistics
         var format = mode == ShiftMode.Urial
             ? $"BOS + URIAL prompt '{settings.Prompt.Name}' rendered for the one user message (UrialPrompt.Render), then the answer"
             : "BOS + the instruction + \"\\n\\n\", then the answer";
+        var asGenerated = records.Count(record => record.AsGenerated);
+        var scoring = asGenerated == records.Count
+            ? "the aligned model's own token ids, ranked by replaying their greedy generation (prompt in --batch chunks, then one token per decode)"
+            : asGenerated == 0
+                ? "the answer text tokenized by the base model (whole prompt + answer), ranked in batched passes of at most --batch tokens"
+                : $"{asGenerated} answers as generated token ids (replayed), {records.Count - asGenerated} as text tokenized by the base model (batched)";
         return new ShiftModeReport(
-            ShiftPrompts.Name(mode), format, records.Count, ranks.Count, unshifted, marginal, shifted,
+            ShiftPrompts.Name(mode), format, scoring, records.Count, ranks.Count, unshifted, marginal, shifted,
             Percent(unshifted, ranks.Count), Percent(marginal, ranks.Count), Percent(shifted, ranks.Count), shiftedTokens, byPosition);
     }
 

@@ -17,7 +17,10 @@ internal static class ChatOptionsDefaults
         AddIfMissing(options, ChatOptionsTranslator.RepeatPenaltyKey, defaults.RepeatPenalty);
         AddIfMissing(options, ChatOptionsTranslator.MinPKey, defaults.MinP);
         AddIfMissing(options, ChatOptionsTranslator.PenaltyWindowKey, defaults.PenaltyWindow);
-        AddIfMissing(options, UrialChatClient.ContextOverflowKey, defaults.ContextOverflow);
+        if (defaults.ContextOverflow != UrialContextOverflow.Error)
+        {
+            AddIfMissing(options, UrialChatClient.ContextOverflowKey, defaults.ContextOverflow);
+        }
     }
 
     private static void AddIfMissing(ChatOptions options, string key, double? value) => AddIfMissing(options, key, (object?)value);

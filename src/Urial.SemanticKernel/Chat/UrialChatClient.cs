@@ -16,7 +16,7 @@ namespace Urial.SemanticKernel;
 /// <see cref="ChatOptions.StopSequences"/>, <see cref="ChatOptions.Instructions"/> (rendered as a system turn)
 /// and the llama knobs <c>repeat_penalty</c>, <c>min_p</c> and <c>penalty_window</c> in
 /// <see cref="ChatOptions.AdditionalProperties"/>. A conversation too long for the context fails with
-/// <see cref="UrialContextLengthExceededException"/>, unless <see cref="ContextOverflowKey"/> asks to drop the oldest turns.
+/// <see cref="UrialContextLengthExceededException"/>, unless <see cref="ContextOverflowKey"/> asks to drop the oldest turns (<see cref="UrialContextOverflow.DropOldestTurns"/>).
 /// This type is thread-safe.
 /// </remarks>
 public sealed class UrialChatClient : IChatClient, IAsyncDisposable
@@ -25,43 +25,27 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
     public const string ProviderName = "urial";
 
     /// <summary>
-    /// The <see cref="ChatOptions.AdditionalProperties"/> key that chooses what happens when a conversation does not fit the context:
-    /// <see cref="ContextOverflowError"/> (the default) or <see cref="ContextOverflowDropOldestTurns"/>.
+    /// The <see cref="ChatOptions.AdditionalProperties"/> key that chooses what happens when a conversation does not fit the context: a
+    /// <see cref="UrialContextOverflow"/> value, or its wire name <c>"error"</c> (the default) or <c>"drop_oldest_turns"</c>.
     /// </summary>
     public const string ContextOverflowKey = "context_overflow";
 
-    /// <summary>The <see cref="ContextOverflowKey"/> value (the default) that fails a conversation too long for the context with <see cref="UrialContextLengthExceededException"/>.</summary>
-    public const string ContextOverflowError = "error";
-
-    /// <summary>
-    /// The <see cref="ContextOverflowKey"/> value that drops the oldest exchanges (a user message and what follows it up to the next
-    /// user message) until the prompt leaves room for <see cref="ChatOptions.MaxOutputTokens"/> (256 tokens when unset).
-    /// </summary>
-    /// <remarks>
-    /// The URIAL prompt, system messages (instructions) and the last user message with everything after it are never dropped; when
-    /// they alone do not fit, the request fails with <see cref="UrialContextLengthExceededException"/>. The number of messages left out
-    /// is reported in the final update's <see cref="ChatResponseUpdate.AdditionalProperties"/> under <see cref="DroppedMessagesKey"/>.
-    /// The engine counts the tokens (<see cref="IUrialEngine.CountTokensAsync"/>), so the fit is exact for its tokenizer.
-    /// </remarks>
-    public const string ContextOverflowDropOldestTurns = "drop_oldest_turns";
-
-    /// <summary>The <see cref="ChatResponseUpdate.AdditionalProperties"/> key of the number of messages <see cref="ContextOverflowDropOldestTurns"/> left out (an <see cref="int"/>; absent when none).</summary>
+    /// <summary>The <see cref="ChatResponseUpdate.AdditionalProperties"/> key of the number of messages <see cref="UrialContextOverflow.DropOldestTurns"/> left out (an <see cref="int"/>; absent when none).</summary>
     public const string DroppedMessagesKey = "dropped_messages";
 
-    private readonly bool _ownsEngine;
     private readonly ChatClientMetadata _metadata;
+    private IUrialEngine? _ownedEngine;
 
-    /// <summary>Initializes a new instance of the <see cref="UrialChatClient"/> class over an existing engine.</summary>
-    /// <param name="engine">The engine that completes prompts. For the local engine, set its <see cref="UrialEngineOptions.CachedPrefix"/> to <paramref name="prompt"/>'s text so the prefix is evaluated once.</param>
+    /// <summary>Initializes a new instance of the <see cref="UrialChatClient"/> class over an engine its caller owns.</summary>
+    /// <param name="engine">The engine that completes prompts; disposing this client does not dispose it. For the local engine, set its <see cref="UrialEngineOptions.CachedPrefix"/> to <paramref name="prompt"/>'s text so the prefix is evaluated once.</param>
     /// <param name="prompt">The URIAL prompt; <see langword="null"/> uses <see cref="UrialPrompt.Default"/>.</param>
-    /// <param name="ownsEngine">Whether disposing this client disposes <paramref name="engine"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="engine"/> is <see langword="null"/>.</exception>
-    public UrialChatClient(IUrialEngine engine, UrialPrompt? prompt = null, bool ownsEngine = false)
+    /// <remarks>Several clients (and an embedding generator) may share one engine; whoever created the engine disposes it. <see cref="FromModel"/> and <see cref="FromServer"/> create a client that owns its engine.</remarks>
+    public UrialChatClient(IUrialEngine engine, UrialPrompt? prompt = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         Engine = engine;
         Prompt = prompt ?? UrialPrompt.Default;
-        _ownsEngine = ownsEngine;
         _metadata = new ChatClientMetadata(ProviderName, providerUri: null, defaultModelId: engine.ModelId);
     }
 
@@ -84,7 +68,21 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
         prompt ??= UrialPrompt.Default;
         var options = new UrialEngineOptions { ModelPath = modelPath, CachedPrefix = prompt.Text };
         configure?.Invoke(options);
-        return new UrialChatClient(new UrialEngine(options, loggerFactory), prompt, ownsEngine: true);
+        var engine = new UrialEngine(options, loggerFactory);
+        return new UrialChatClient(engine, prompt) { _ownedEngine = engine };
+    }
+
+    /// <summary>Creates a client over serving engines (llama-server, vLLM, OpenAI-compatible completions) that serve a base model.</summary>
+    /// <param name="options">The servers and how to reach them; at least one endpoint is required.</param>
+    /// <param name="prompt">The URIAL prompt; <see langword="null"/> uses <see cref="UrialPrompt.Default"/>.</param>
+    /// <param name="loggerFactory">The logger factory, or <see langword="null"/>.</param>
+    /// <returns>A client that owns its engine: dispose it to close the engine's connections.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public static UrialChatClient FromServer(UrialRemoteEngineOptions options, UrialPrompt? prompt = null, ILoggerFactory? loggerFactory = null)
+    {
+        var engine = new UrialRemoteEngine(options, loggerFactory);
+        return new UrialChatClient(engine, prompt) { _ownedEngine = engine };
     }
 
     /// <inheritdoc/>
@@ -103,9 +101,9 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
         var conversationKey = ConversationKey(conversation, tools, prompt);
         var request = ChatOptionsTranslator.ToRequest(prompt, options, Prompt.StopSequences, tools, conversationKey);
         var dropped = 0;
-        if (ContextOverflow.DropsOldestTurns(options))
+        if (ContextOverflowPolicy.DropsOldestTurns(options))
         {
-            (var fitted, dropped) = await ContextOverflow.FitAsync(Engine, conversation, kept => Prompt.Render(kept, tools), request.MaxOutputTokens, cancellationToken).ConfigureAwait(false);
+            (var fitted, dropped) = await ContextOverflowPolicy.FitAsync(Engine, conversation, kept => Prompt.Render(kept, tools), request.MaxOutputTokens, cancellationToken).ConfigureAwait(false);
             if (dropped > 0)
             {
                 request = ChatOptionsTranslator.ToRequest(fitted, options, Prompt.StopSequences, tools, conversationKey);
@@ -194,17 +192,12 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
         return serviceType == typeof(UrialPrompt) ? Prompt : null;
     }
 
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        if (_ownsEngine)
-        {
-            Engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-    }
+    /// <summary>Disposes the engine if this client created it (<see cref="FromModel"/>, <see cref="FromServer"/>); an engine passed to the constructor stays its owner's.</summary>
+    public void Dispose() => Interlocked.Exchange(ref _ownedEngine, null)?.Dispose();
 
-    /// <inheritdoc/>
-    public ValueTask DisposeAsync() => _ownsEngine ? Engine.DisposeAsync() : ValueTask.CompletedTask;
+    /// <summary>Disposes the engine if this client created it (<see cref="FromModel"/>, <see cref="FromServer"/>); an engine passed to the constructor stays its owner's.</summary>
+    /// <returns>A task that completes when the owned engine has stopped and freed its memory.</returns>
+    public ValueTask DisposeAsync() => Interlocked.Exchange(ref _ownedEngine, null)?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     /// <summary>The conversation rendered through its first user message: the same for every later turn of it, so a remote engine routes them all to one replica.</summary>
     private string ConversationKey(List<ChatMessage> conversation, PromptTools? tools, string prompt)

@@ -13,7 +13,7 @@ public static class UrialHealthChecksBuilderExtensions
     /// <param name="tags">Tags to filter checks by, or <see langword="null"/>.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
-    /// <remarks>The model itself must be registered with <c>AddUrialChatClient</c> or <c>AddUrialChatCompletion</c> under the same id.</remarks>
+    /// <remarks>The model itself must be registered with <c>AddUrialChatClient</c>, <c>AddUrialEmbeddingGenerator</c> (or their keyed forms) or <c>AddUrialChatCompletion</c> under the same id.</remarks>
     public static IHealthChecksBuilder AddUrialHealthCheck(this IHealthChecksBuilder builder, string? serviceId = null, string? name = null, IEnumerable<string>? tags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -1,68 +1,139 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.SemanticKernel;
 
 namespace Urial.SemanticKernel;
 
-/// <summary>The one registration every public <c>AddUrial…</c> overload ends in: named options, engine, pipeline and warm-up per service id.</summary>
+/// <summary>What every public <c>AddUrial…</c> method ends in: one model (options, engine, warm-up) per service id, and the clients over it.</summary>
 internal static class UrialRegistration
 {
     /// <summary>Gets the named-options name of a service id: the default name for the unkeyed registration.</summary>
     public static string OptionsName(string? serviceId) => serviceId ?? Options.DefaultName;
 
+    /// <summary>Registers the model of <paramref name="serviceId"/>: its named options, validated at start, its engine and its warm-up.</summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="serviceId">The registration key.</param>
-    /// <param name="configure">Configures the named options.</param>
-    /// <param name="engine">Creates the engine; <see langword="null"/> creates the local LLamaSharp engine from the options.</param>
-    public static IServiceCollection AddUrialChatClientCore(
-        IServiceCollection services, string? serviceId, Action<OptionsBuilder<UrialOptions>> configure, Func<IServiceProvider, UrialServiceState, IUrialEngine>? engine = null)
+    /// <param name="serviceId">The key, or <see langword="null"/> for the unkeyed registration.</param>
+    /// <param name="configure">Configures the model's named options.</param>
+    /// <param name="remoteEngine">Creates the engine of a model served remotely; <see langword="null"/> for the local LLamaSharp engine.</param>
+    /// <remarks>A second registration under the same id only adds configuration: one engine (one copy of the weights) and one warm-up per id, shared by its chat client and embedding generator.</remarks>
+    public static void AddModel(IServiceCollection services, string? serviceId, Action<OptionsBuilder<UrialOptions>> configure, Func<IServiceProvider, IUrialEngine>? remoteEngine = null)
     {
         var optionsBuilder = services.AddOptions<UrialOptions>(OptionsName(serviceId));
         configure(optionsBuilder);
         optionsBuilder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UrialOptions>, UrialOptionsValidator>());
 
-        // Registering the same id again only adds configuration: one engine, one warm-up per id.
-        if (services.Any(d => d.IsKeyedService && d.ServiceType == typeof(UrialServiceState) && Equals(d.ServiceKey, serviceId))
-            || (serviceId is null && services.Any(d => !d.IsKeyedService && d.ServiceType == typeof(UrialServiceState))))
+        if (services.Any(d => d.ServiceType == typeof(UrialServiceState) && d.IsKeyedService == (serviceId is not null) && Equals(d.ServiceKey, serviceId)))
         {
-            return services;
+            return;
         }
 
         services.AddKeyedSingleton(serviceId, (sp, _) =>
             new UrialServiceState(serviceId, sp.GetRequiredService<IOptionsMonitor<UrialOptions>>().Get(OptionsName(serviceId))));
 
+        // The container owns the engine through this one registration and disposes it once, when it is disposed itself.
         services.AddKeyedSingleton<IUrialEngine>(serviceId, (sp, _) =>
         {
             var state = sp.GetRequiredKeyedService<UrialServiceState>(serviceId);
-            return engine?.Invoke(sp, state) ?? new UrialEngine(state.Options.ToEngineOptions(state.Prompt), sp.GetService<ILoggerFactory>());
-        });
-
-        services.AddKeyedSingleton<IChatClient>(serviceId, (sp, _) =>
-        {
-            var state = sp.GetRequiredKeyedService<UrialServiceState>(serviceId);
-            var loggerFactory = sp.GetService<ILoggerFactory>();
-            var leaf = new UrialChatClient(sp.GetRequiredKeyedService<IUrialEngine>(serviceId), state.Prompt);
-
-            // Defaults are filled in above the telemetry layer so that its spans record the values actually used.
-            var builder = leaf.AsBuilder()
-                .UseKernelFunctionInvocation(loggerFactory)
-                .ConfigureOptions(options => ChatOptionsDefaults.Apply(options, state.Options))
-                .UseOpenTelemetry(loggerFactory, UrialTelemetry.SourceName);
-            if (loggerFactory is not null)
+            if (state.Options.IsRemote != remoteEngine is not null)
             {
-                // UseLogging resolves a required ILoggerFactory when given none: a kernel without logging has none.
-                builder.UseLogging(loggerFactory);
+                // The first registration of an id chose its engine; a later one of the other kind would silently get it.
+                throw new InvalidOperationException(
+                    $"The Urial model {state.DisplayName} is registered both over a local model file and over a server: register each under its own service id.");
             }
 
-            return builder.Build(sp);
+            return remoteEngine?.Invoke(sp) ?? state.CreateEngine(sp.GetService<ILoggerFactory>());
         });
 
         services.AddSingleton<IHostedService>(sp => new UrialWarmUpService(serviceId, sp));
-        return services;
+    }
+
+    /// <summary>Registers the chat client of <paramref name="serviceId"/> and returns the builder of its pipeline.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="serviceId">The key, or <see langword="null"/> for the unkeyed registration.</param>
+    /// <param name="kernelFunctionInvocation">Whether the default function invocation is Semantic Kernel's (for its registrations) or Microsoft.Extensions.AI's.</param>
+    /// <returns>The builder whose pipeline wraps the client: what the application adds sits between function invocation and telemetry.</returns>
+    public static ChatClientBuilder AddChatClient(IServiceCollection services, string? serviceId, bool kernelFunctionInvocation)
+    {
+        var builder = new ChatClientBuilder(sp => InnerChatPipeline(sp, serviceId));
+        services.AddKeyedSingleton<IChatClient>(serviceId, (sp, _) =>
+            UrialDefaultMiddleware.WithFunctionInvocation(builder.Build(sp), sp, OptionsOf(sp, serviceId).Middleware, kernelFunctionInvocation));
+        return builder;
+    }
+
+    /// <summary>Registers the embedding generator of <paramref name="serviceId"/> (over the same engine as its chat client) and returns the builder of its pipeline.</summary>
+    public static EmbeddingGeneratorBuilder<string, Embedding<float>> AddEmbeddingGenerator(IServiceCollection services, string? serviceId)
+    {
+        var builder = new EmbeddingGeneratorBuilder<string, Embedding<float>>(sp => InnerEmbeddingPipeline(sp, serviceId));
+        services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(serviceId, (sp, _) => builder.Build(sp));
+        return builder;
+    }
+
+    /// <summary>Checks a public method's service key.</summary>
+    public static string Key(string serviceKey)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        return serviceKey;
+    }
+
+    /// <summary>Binds the options from a configuration section.</summary>
+    public static Action<OptionsBuilder<UrialOptions>> Bind(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return options => options.Bind(section);
+    }
+
+    /// <summary>Sets the options in code.</summary>
+    public static Action<OptionsBuilder<UrialOptions>> Configure(Action<UrialOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return options => options.Configure(configure);
+    }
+
+    /// <summary>Sets the model path and a prompt given in code (if any), leaving every other option as it is.</summary>
+    /// <remarks>A registration without a prompt (an embedding generator beside a chat client) keeps the prompt another registration of the id gave.</remarks>
+    public static Action<OptionsBuilder<UrialOptions>> ModelAt(string modelPath, UrialPrompt? prompt)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        return Configure(options =>
+        {
+            options.ModelPath = modelPath;
+            options.PromptInstance = prompt ?? options.PromptInstance;
+        });
+    }
+
+    /// <summary>Gets the validated options of the model registered under <paramref name="serviceId"/>.</summary>
+    public static UrialOptions OptionsOf(IServiceProvider services, string? serviceId) =>
+        services.GetRequiredKeyedService<UrialServiceState>(serviceId).Options;
+
+    /// <summary>The client, the configured sampling defaults and the telemetry and logging layers that describe each model call.</summary>
+    private static IChatClient InnerChatPipeline(IServiceProvider services, string? serviceId)
+    {
+        var state = services.GetRequiredKeyedService<UrialServiceState>(serviceId);
+        var leaf = new UrialChatClient(services.GetRequiredKeyedService<IUrialEngine>(serviceId), state.Prompt);
+
+        // Defaults are filled in above the telemetry layer so that its spans record the values actually used.
+        var builder = leaf.AsBuilder().ConfigureOptions(options => ChatOptionsDefaults.Apply(options, state.Options));
+        UrialDefaultMiddleware.AddTelemetryAndLogging(builder, services, state.Options.Middleware);
+        return builder.Build(services);
+    }
+
+    /// <summary>The generator over the model's engine, with the telemetry and logging layers chosen by <see cref="UrialOptions.Middleware"/>.</summary>
+    private static IEmbeddingGenerator<string, Embedding<float>> InnerEmbeddingPipeline(IServiceProvider services, string? serviceId)
+    {
+        // Resolving the engine through its registration keeps the container its only owner.
+        _ = services.GetRequiredKeyedService<IUrialEngine>(serviceId);
+        var state = services.GetRequiredKeyedService<UrialServiceState>(serviceId);
+        var engine = state.LocalEngine ?? throw new InvalidOperationException(state.Options.IsRemote
+            ? $"The Urial model {state.DisplayName} is served remotely; embeddings need the local UrialEngine: register the generator under its own service id with a model file."
+            : $"The IUrialEngine registered for the Urial model {state.DisplayName} was replaced by one that is not the local UrialEngine; embeddings need the local engine.");
+
+        var builder = new UrialEmbeddingGenerator(engine).AsBuilder();
+        UrialDefaultMiddleware.AddTelemetryAndLogging(builder, services, state.Options.Middleware);
+        return builder.Build(services);
     }
 }

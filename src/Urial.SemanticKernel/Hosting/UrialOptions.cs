@@ -59,20 +59,30 @@ public sealed class UrialOptions
     public int? BatchThreads { get; set; }
 
     /// <summary>Gets or sets how many layers are offloaded to the GPU.</summary>
-    /// <value>0 (CPU only) by default; -1 offloads every layer. Must be 0 when <see cref="Backend"/> is <see cref="UrialBackend.Cpu"/>.</value>
-    public int GpuLayerCount { get; set; }
+    /// <value>
+    /// <see langword="null"/> (the default) lets <see cref="Backend"/> decide: every layer on a GPU, none on the CPU. 0 keeps every layer on the
+    /// CPU, -1 offloads every layer, a smaller count splits a model too large for the GPU. Must be unset or 0 when <see cref="Backend"/> is <see cref="UrialBackend.Cpu"/>.
+    /// </value>
+    public int? GpuLayerCount { get; set; }
 
     /// <summary>Gets or sets a value indicating whether flash attention is used.</summary>
     /// <value><see langword="false"/> by default.</value>
     public bool FlashAttention { get; set; }
 
-    /// <summary>Gets or sets the native backend.</summary>
-    /// <value><see cref="UrialBackend.Auto"/> by default. <see cref="UrialBackend.Cuda"/> needs the <c>LLamaSharp.Backend.Cuda12</c> package.</value>
+    /// <summary>Gets or sets where llama.cpp runs the model.</summary>
+    /// <value>
+    /// <see cref="UrialBackend.Auto"/> by default: a GPU when the loaded llama.cpp can use one, else the CPU. <see cref="UrialBackend.Cuda"/>
+    /// needs the <c>LLamaSharp.Backend.Cuda12</c> package (checked at host start) and a usable GPU (checked when the model loads).
+    /// </value>
     public UrialBackend Backend { get; set; }
 
     /// <summary>Gets or sets the output budget of a request that does not set one.</summary>
     /// <value>512 by default; valid range [1, 131072]. Always capped by the room left in the context.</value>
     public int DefaultMaxOutputTokens { get; set; } = 512;
+
+    /// <summary>Gets or sets the most tokens one text to embed may have (the embedding context, made on the first embedding request).</summary>
+    /// <value>512 by default; valid range [16, 8192].</value>
+    public int MaxEmbeddingTokens { get; set; } = 512;
 
     /// <summary>Gets or sets the default softmax temperature.</summary>
     /// <value><see langword="null"/> (greedy) by default; valid range [0, 2].</value>
@@ -110,13 +120,13 @@ public sealed class UrialOptions
     /// <value><see langword="null"/> (a random seed per request) by default; valid range [0, 4294967295].</value>
     public long? Seed { get; set; }
 
-    /// <summary>Gets or sets what happens when a conversation does not fit the context, for requests that do not choose (<c>context_overflow</c> in <c>ChatOptions.AdditionalProperties</c>).</summary>
-    /// <value>
-    /// <see langword="null"/> or <c>"error"</c> (the default): fail with <see cref="UrialContextLengthExceededException"/>;
-    /// <c>"drop_oldest_turns"</c>: drop the oldest exchanges, never the URIAL prompt, system messages or the last user message
-    /// (see <see cref="UrialChatClient.ContextOverflowDropOldestTurns"/>).
-    /// </value>
-    public string? ContextOverflow { get; set; }
+    /// <summary>Gets or sets what happens when a conversation does not fit the context, for requests that do not choose (<see cref="UrialChatClient.ContextOverflowKey"/> in <c>ChatOptions.AdditionalProperties</c>).</summary>
+    /// <value><see cref="UrialContextOverflow.Error"/> by default; <see cref="UrialContextOverflow.DropOldestTurns"/> drops the oldest exchanges instead.</value>
+    public UrialContextOverflow ContextOverflow { get; set; }
+
+    /// <summary>Gets or sets the middleware the registration puts around the chat client (and, where it applies, the embedding generator).</summary>
+    /// <value><see cref="UrialMiddleware.Default"/> (function invocation, OpenTelemetry and logging) by default; <see cref="UrialMiddleware.None"/> registers the bare client, for a pipeline composed entirely on the returned builder.</value>
+    public UrialMiddleware Middleware { get; set; } = UrialMiddleware.Default;
 
     /// <summary>Gets or sets a value indicating whether a remote engine serves these options: the local model's settings are then not used or checked.</summary>
     internal bool IsRemote { get; set; }
@@ -127,11 +137,8 @@ public sealed class UrialOptions
     /// <summary>Maps these options onto the engine's own options, with <paramref name="prompt"/>'s constant text as the cached prefix.</summary>
     /// <param name="prompt">The URIAL prompt the chat client renders with.</param>
     /// <returns>New engine options.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="prompt"/> is <see langword="null"/>.</exception>
-    public UrialEngineOptions ToEngineOptions(UrialPrompt prompt)
-    {
-        ArgumentNullException.ThrowIfNull(prompt);
-        return new UrialEngineOptions
+    internal UrialEngineOptions ToEngineOptions(UrialPrompt prompt) =>
+        new()
         {
             ModelPath = ModelPath,
             ModelId = ModelId,
@@ -144,11 +151,12 @@ public sealed class UrialOptions
             Threads = Threads,
             BatchThreads = BatchThreads,
             PrefixStateDirectory = PrefixStateDirectory,
+            Backend = Backend,
             GpuLayerCount = GpuLayerCount,
             FlashAttention = FlashAttention,
             DefaultMaxOutputTokens = DefaultMaxOutputTokens,
+            MaxEmbeddingTokens = MaxEmbeddingTokens,
         };
-    }
 
     /// <summary>Loads the prompt named by <see cref="Prompt"/>.</summary>
     /// <exception cref="FileNotFoundException">The prompt file does not exist.</exception>

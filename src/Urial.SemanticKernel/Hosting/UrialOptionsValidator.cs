@@ -18,25 +18,22 @@ internal sealed class UrialOptionsValidator : IValidateOptions<UrialOptions>
         var label = string.IsNullOrEmpty(name) ? "Urial" : $"Urial ('{name}')";
         var errors = new List<string>();
 
-        // Ranges and a missing ModelPath: the engine's own rules, so both entry points agree.
+        // A model served remotely has no local file, context or backend to check: its server options are validated on their own.
         if (!options.IsRemote)
         {
-            errors.AddRange(options.ToEngineOptions(UrialPrompt.Default).Validate());
-        }
-
-        if (!options.IsRemote && !string.IsNullOrWhiteSpace(options.ModelPath))
-        {
-            CheckModelFile(options.ModelPath, errors);
+            CheckLocalModel(options, errors);
         }
 
         CheckPrompt(options, errors);
         CheckSampling(options, errors);
-        CheckBackend(options, errors);
-        if (options.ContextOverflow is { } overflow
-            && !string.Equals(overflow, UrialChatClient.ContextOverflowError, StringComparison.OrdinalIgnoreCase)
-            && !string.Equals(overflow, UrialChatClient.ContextOverflowDropOldestTurns, StringComparison.OrdinalIgnoreCase))
+        if (!Enum.IsDefined(options.ContextOverflow))
         {
-            errors.Add($"ContextOverflow is '{overflow}'; use \"{UrialChatClient.ContextOverflowError}\" or \"{UrialChatClient.ContextOverflowDropOldestTurns}\".");
+            errors.Add($"ContextOverflow is {options.ContextOverflow}; use Error or DropOldestTurns.");
+        }
+
+        if ((options.Middleware & ~UrialMiddleware.Default) != 0)
+        {
+            errors.Add($"Middleware is {options.Middleware}; combine None, FunctionInvocation, OpenTelemetry and Logging.");
         }
 
         return errors.Count == 0
@@ -50,6 +47,18 @@ internal sealed class UrialOptionsValidator : IValidateOptions<UrialOptions>
         var runtimes = Path.Combine(baseDirectory, "runtimes");
         return Directory.Exists(runtimes)
             && Directory.EnumerateDirectories(runtimes, CudaFolderPrefix + "*", SearchOption.AllDirectories).Any();
+    }
+
+    private static void CheckLocalModel(UrialOptions options, List<string> errors)
+    {
+        // Ranges and a missing ModelPath: the engine's own rules, so both entry points agree.
+        errors.AddRange(options.ToEngineOptions(UrialPrompt.Default).Validate());
+        if (!string.IsNullOrWhiteSpace(options.ModelPath))
+        {
+            CheckModelFile(options.ModelPath, errors);
+        }
+
+        CheckBackend(options, errors);
     }
 
     private static void CheckModelFile(string path, List<string> errors)
@@ -88,17 +97,10 @@ internal sealed class UrialOptionsValidator : IValidateOptions<UrialOptions>
         }
     }
 
+    /// <summary>The backend's own rules are the engine's (see <see cref="UrialEngineOptions.Validate"/>); this adds what only the application folder tells.</summary>
     private static void CheckBackend(UrialOptions options, List<string> errors)
     {
-        if (!Enum.IsDefined(options.Backend))
-        {
-            errors.Add($"Backend is {options.Backend}; use Auto, Cpu or Cuda.");
-        }
-        else if (options.Backend == UrialBackend.Cpu && options.GpuLayerCount != 0)
-        {
-            errors.Add($"GpuLayerCount is {options.GpuLayerCount} but Backend is Cpu; set GpuLayerCount to 0, or Backend to Auto or Cuda.");
-        }
-        else if (options.Backend == UrialBackend.Cuda && !IsCudaBackendInstalled(AppContext.BaseDirectory))
+        if (options.Backend == UrialBackend.Cuda && !IsCudaBackendInstalled(AppContext.BaseDirectory))
         {
             errors.Add("Backend is Cuda but no CUDA build of llama.cpp was found under runtimes/*/native/cuda*: add a PackageReference to " +
                 "LLamaSharp.Backend.Cuda12 (same version as LLamaSharp), or set Backend to Auto or Cpu.");

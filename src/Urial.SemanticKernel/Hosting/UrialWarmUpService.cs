@@ -9,8 +9,8 @@ namespace Urial.SemanticKernel;
 /// <summary>Loads one registered model and evaluates its URIAL prefix when the host starts, so the first request does not pay for it.</summary>
 /// <remarks>
 /// Start-up waits for the warm-up: a model that cannot load (or a context too small for the prefix) fails the
-/// host start with the engine's message. Stopping disposes the engine, so requests still in flight end with
-/// <see cref="ObjectDisposedException"/> within the host's shutdown timeout.
+/// host start with the engine's message. Stopping leaves the engine alone: the container owns it and disposes it
+/// (once) when the host is disposed, which ends requests still in flight with <see cref="ObjectDisposedException"/>.
 /// </remarks>
 internal sealed class UrialWarmUpService(string? serviceId, IServiceProvider services) : IHostedService
 {
@@ -36,10 +36,5 @@ internal sealed class UrialWarmUpService(string? serviceId, IServiceProvider ser
         }
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        // Stopped after the hosted services registered later (the application's workers), so they had their chance to finish.
-        var engine = services.GetRequiredKeyedService<IUrialEngine>(serviceId);
-        await engine.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

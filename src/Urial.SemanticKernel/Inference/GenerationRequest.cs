@@ -36,7 +36,11 @@ public sealed class GenerationRequest
     }
 
     /// <summary>Gets the grammar the completion must match, or <see langword="null"/> for free text.</summary>
-    /// <value><see langword="null"/> by default. An invalid grammar fails the request with an <see cref="ArgumentException"/>; it never reaches native sampling.</value>
+    /// <value>
+    /// <see langword="null"/> by default. A grammar that llama.cpp would reject, or that exceeds the bounds that keep llama.cpp from
+    /// crashing or hanging (size, rules, nesting, and the work its parser and sampler would do), fails the request with an
+    /// <see cref="ArgumentException"/>; it never reaches native code.
+    /// </value>
     public GenerationGrammar? Grammar { get; init; }
 
     /// <summary>Gets a text that identifies the conversation this prompt continues, for engines that spread requests over replicas.</summary>
@@ -62,5 +66,9 @@ public sealed class GenerationRequest
         }
 
         (Sampling ?? throw new ArgumentException("Sampling must not be null.", nameof(Sampling))).Validate();
+        if (Grammar is { } grammar)
+        {
+            GbnfChecker.Validate(grammar.Gbnf, "root", nameof(Grammar));
+        }
     }
 }

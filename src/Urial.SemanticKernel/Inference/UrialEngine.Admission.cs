@@ -67,11 +67,6 @@ public sealed partial class UrialEngine
 
             _waiting.RemoveAt(0);
             Dequeued();
-            if (request.Grammar is { } grammar && !IsValidGrammar(native, grammar.Gbnf, "root", request))
-            {
-                continue;
-            }
-
             request.RootSharedCount = reused;
             request.ReservedCells = cells;
             _reservedCells += cells;

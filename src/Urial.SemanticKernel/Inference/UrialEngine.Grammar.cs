@@ -8,7 +8,26 @@ public sealed partial class UrialEngine
 {
     private const string LazyRoot = "urial-lazy-root";
 
-    /// <summary>Validates a grammar natively (llama.cpp kills the process on an invalid grammar at first sample); fails the request if invalid.</summary>
+    /// <summary>Validates a grammar with llama.cpp's parser (it kills the process on an invalid grammar at first sample).</summary>
+    /// <exception cref="ArgumentException">llama.cpp rejects the grammar.</exception>
+    private void ValidateGrammarNatively(GenerationRequest request)
+    {
+        var gbnf = request.Grammar!.Gbnf;
+        var weights = _weights ?? throw new InvalidOperationException("The engine is not loaded.");
+        try
+        {
+            if (!GrammarValidator.TryValidate(weights.NativeHandle, gbnf, "root", out var error))
+            {
+                throw new ArgumentException($"The grammar of this request is invalid and was not used: {error}", nameof(request));
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            throw new ObjectDisposedException(nameof(UrialEngine), "The Urial engine was disposed.");
+        }
+    }
+
+    /// <summary>Validates the grammar composed at a trigger (on the loop; its parts were checked at submission); fails the request if invalid.</summary>
     private static bool IsValidGrammar(NativeState native, string gbnf, string root, EngineRequest request)
     {
         if (GrammarValidator.TryValidate(native.Weights.NativeHandle, gbnf, root, out var error))

@@ -40,6 +40,7 @@ public sealed partial class UrialEngine
         {
             while (await WaitForWorkAsync().ConfigureAwait(false))
             {
+                EmbedNext(_native!);
                 try
                 {
                     await StepAsync().ConfigureAwait(false);
@@ -78,14 +79,14 @@ public sealed partial class UrialEngine
                 return false;
             }
 
-            if (_running.Count > 0 || _waiting.Count > 0)
+            if (_running.Count > 0 || _waiting.Count > 0 || HasEmbeddingWork)
             {
                 return true;
             }
 
             try
             {
-                if (!await _intake.Reader.WaitToReadAsync(_shutdown.Token).ConfigureAwait(false))
+                if (!await WaitForIntakeAsync(_shutdown.Token).ConfigureAwait(false))
                 {
                     return false;
                 }
@@ -348,6 +349,7 @@ public sealed partial class UrialEngine
         }
 
         _waiting.Clear();
+        StopEmbeddings(disposed);
         _native?.Dispose();
         _native = null;
     }

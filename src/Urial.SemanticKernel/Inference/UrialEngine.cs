@@ -96,6 +96,13 @@ public sealed partial class UrialEngine : IUrialEngine
         cancellationToken.ThrowIfCancellationRequested();
         await WarmUpAsync(cancellationToken).ConfigureAwait(false);
 
+        if (request.Grammar is not null)
+        {
+            // On the caller's thread, never on the loop: the managed check above bounded the grammar, and llama.cpp's own
+            // parser gets the last word before any sampler uses it (it kills the process on a grammar it cannot parse).
+            ValidateGrammarNatively(request);
+        }
+
         var tokens = Tokenize(request.Prompt);
         var maxOutput = OutputBudget(tokens.Length, request.MaxOutputTokens);
         var engineRequest = new EngineRequest(tokens, maxOutput, request, cancellationToken);

@@ -43,9 +43,16 @@ public sealed class UrialEngineOptions
     /// <value><see langword="null"/> (the default) uses every core: prompt evaluation scales with cores.</value>
     public int? BatchThreads { get; set; }
 
-    /// <summary>Gets or sets how many layers are offloaded to a GPU, when a GPU backend is installed.</summary>
-    /// <value>0 (CPU only) by default; -1 offloads every layer.</value>
-    public int GpuLayerCount { get; set; }
+    /// <summary>Gets or sets where llama.cpp runs the model.</summary>
+    /// <value><see cref="UrialBackend.Auto"/> by default: a GPU when the loaded llama.cpp can use one, else the CPU.</value>
+    public UrialBackend Backend { get; set; }
+
+    /// <summary>Gets or sets how many layers are offloaded to a GPU.</summary>
+    /// <value>
+    /// <see langword="null"/> (the default) lets <see cref="Backend"/> decide: every layer on a GPU, none on the CPU. 0 keeps every layer on
+    /// the CPU; -1 offloads every layer; a smaller count splits a model too large for the GPU's memory. Must be unset or 0 with <see cref="UrialBackend.Cpu"/>.
+    /// </value>
+    public int? GpuLayerCount { get; set; }
 
     /// <summary>Gets or sets a value indicating whether flash attention is used.</summary>
     /// <value><see langword="false"/> by default: on CPUs it was measured slower.</value>
@@ -54,6 +61,10 @@ public sealed class UrialEngineOptions
     /// <summary>Gets or sets the output budget of a request that does not set one.</summary>
     /// <value>512 by default; must be positive. Always capped by the room left in the context.</value>
     public int DefaultMaxOutputTokens { get; set; } = 512;
+
+    /// <summary>Gets or sets the most tokens one text to embed may have; it is also the size of the embedding context (made on the first embedding request, over the same weights).</summary>
+    /// <value>512 by default; valid range [16, 8192]. Each token costs the embedding context one KV cell per layer, beside the chat context.</value>
+    public int MaxEmbeddingTokens { get; set; } = 512;
 
     /// <summary>Gets or sets a folder where the evaluated prefix is saved, so that a restart restores it instead of evaluating it again.</summary>
     /// <value><see langword="null"/> (the default) saves nothing. Files are keyed by model, prefix, LLamaSharp version and context parameters; a stale or corrupt file is ignored and rebuilt.</value>
@@ -82,6 +93,7 @@ public sealed class UrialEngineOptions
             errors.Add($"MaxConcurrentRequests ({MaxConcurrentRequests}) must not exceed BatchSize ({BatchSize}): every running stream puts one token in each step's batch.");
         }
         Range(errors, nameof(DefaultMaxOutputTokens), DefaultMaxOutputTokens, 1, 131_072);
+        Range(errors, nameof(MaxEmbeddingTokens), MaxEmbeddingTokens, 16, 8192);
         if (Threads is { } threads)
         {
             Range(errors, nameof(Threads), threads, 1, 512);
@@ -95,6 +107,15 @@ public sealed class UrialEngineOptions
         if (GpuLayerCount < -1)
         {
             errors.Add($"GpuLayerCount is {GpuLayerCount}; use 0 for CPU only, a positive count, or -1 for every layer.");
+        }
+
+        if (!Enum.IsDefined(Backend))
+        {
+            errors.Add($"Backend is {Backend}; use Auto, Cpu or Cuda.");
+        }
+        else if (Backend == UrialBackend.Cpu && GpuLayerCount is { } layers && layers != 0)
+        {
+            errors.Add($"GpuLayerCount is {layers} but Backend is Cpu; leave GpuLayerCount unset or 0, or set Backend to Auto or Cuda.");
         }
 
         return errors;

@@ -1,18 +1,20 @@
+using System.Text;
+
 namespace Urial.SemanticKernel;
 
-/// <summary>The <see cref="UrialTurnFormat.Fenced"/> layout: <c># Query:</c>/<c># Answer:</c> headings, bodies inside <c>```</c> fences.</summary>
+/// <summary>The <see cref="UrialTurnFormat.Fenced"/> layout: <c># Query:</c>/<c># Answer:</c> headings, bodies inside code fences.</summary>
 /// <remarks>
-/// A turn is <c>"\n# Query:\n```\n" + body + "\n```\n"</c>, byte-identical to the reference for ordinary messages.
-/// Because every body line that starts with <c>```</c> is escaped, the first <c>"\n```\n"</c> after a body's
-/// start is its closing fence.
+/// A turn is <c>"\n# Query:\n" + fence + "\n" + body + "\n" + fence + "\n"</c>. The fence is <c>```</c>, byte-identical to
+/// the reference, unless the body holds a run of three or more backticks: then the fence is one backtick longer than the
+/// longest run, the way CommonMark intends, so no line of the body can close it and code blocks inside a message stay
+/// code inside its turn. The answer the model continues is always opened with <c>```</c>.
 /// </remarks>
 internal sealed class FencedTurnLayout : TurnLayout
 {
     /// <summary>Gets the shared instance.</summary>
     public static FencedTurnLayout Instance { get; } = new();
 
-    private const string Fence = "```";
-    private const string ClosingFence = "\n```\n";
+    private const int MinimumFence = 3;
 
     /// <inheritdoc/>
     public override UrialTurnFormat Format => UrialTurnFormat.Fenced;
@@ -25,26 +27,73 @@ internal sealed class FencedTurnLayout : TurnLayout
         ["# Query", "# Answer", "# System", "# Tool result", "# Tools"]);
 
     /// <inheritdoc/>
-    protected override string Suffix => ClosingFence;
-
-    /// <inheritdoc/>
-    protected override bool EscapesFences => true;
+    protected override string AnswerOpening => Heading(PromptTurnKind.Assistant) + "```\n";
 
     /// <inheritdoc/>
     public override string Normalize(string text) => text;
 
-    /// <inheritdoc/>
-    protected override string Prefix(PromptTurnKind kind) => kind switch
+    /// <summary>Returns the fence that encloses <paramref name="body"/>: <c>```</c>, or one backtick longer than the body's longest run.</summary>
+    /// <param name="body">The escaped body.</param>
+    /// <returns>The fence.</returns>
+    public static string FenceFor(string body)
     {
-        PromptTurnKind.User => "\n# Query:\n" + Fence + "\n",
-        PromptTurnKind.Assistant => "\n# Answer:\n" + Fence + "\n",
-        PromptTurnKind.System => "\n# System:\n" + Fence + "\n",
-        PromptTurnKind.ToolResult => "\n# Tool result:\n" + Fence + "\n",
-        PromptTurnKind.Tools => "\n# Tools:\n" + Fence + "\n",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown turn kind."),
-    };
+        int longest = 0, run = 0;
+        foreach (var c in body)
+        {
+            run = c == '`' ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return new string('`', Math.Max(MinimumFence, longest + 1));
+    }
 
     /// <inheritdoc/>
-    protected override int FindBodyEnd(string rendered, int bodyStart) =>
-        rendered.IndexOf(ClosingFence, bodyStart, StringComparison.Ordinal);
+    protected override void AppendFramed(StringBuilder builder, PromptTurnKind kind, string body)
+    {
+        var fence = FenceFor(body);
+        builder.Append(Heading(kind)).Append(fence).Append('\n').Append(body).Append('\n').Append(fence).Append('\n');
+    }
+
+    /// <inheritdoc/>
+    protected override (PromptTurnKind Kind, int BodyStart, int BodyEnd, int Next) ReadFramed(string rendered, int position)
+    {
+        var kind = MatchHeading(rendered, position, Heading) ?? throw Invalid($"expected a turn heading at offset {position}");
+        var fenceStart = position + Heading(kind).Length;
+        var fenceEnd = fenceStart;
+        while (fenceEnd < rendered.Length && rendered[fenceEnd] == '`')
+        {
+            fenceEnd++;
+        }
+
+        if (fenceEnd - fenceStart < MinimumFence || fenceEnd >= rendered.Length || rendered[fenceEnd] != '\n')
+        {
+            throw Invalid($"the turn starting at offset {position} does not open a code fence");
+        }
+
+        var fence = rendered[fenceStart..fenceEnd];
+        var bodyStart = fenceEnd + 1;
+        var closing = "\n" + fence + "\n";
+        var bodyEnd = rendered.IndexOf(closing, bodyStart, StringComparison.Ordinal);
+        if (bodyEnd < 0)
+        {
+            throw Invalid($"the turn starting at offset {position} is not closed");
+        }
+
+        if (!string.Equals(FenceFor(rendered[bodyStart..bodyEnd]), fence, StringComparison.Ordinal))
+        {
+            throw Invalid($"the turn starting at offset {position} is fenced with {fence.Length} backticks, not as its body requires");
+        }
+
+        return (kind, bodyStart, bodyEnd, bodyEnd + closing.Length);
+    }
+
+    private static string Heading(PromptTurnKind kind) => kind switch
+    {
+        PromptTurnKind.User => "\n# Query:\n",
+        PromptTurnKind.Assistant => "\n# Answer:\n",
+        PromptTurnKind.System => "\n# System:\n",
+        PromptTurnKind.ToolResult => "\n# Tool result:\n",
+        PromptTurnKind.Tools => "\n# Tools:\n",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown turn kind."),
+    };
 }

@@ -1,10 +1,12 @@
+using System.Text;
+
 namespace Urial.SemanticKernel;
 
 /// <summary>The <see cref="UrialTurnFormat.Headings"/> layout: <c># User:</c>/<c># Assistant:</c> headings, no fences.</summary>
 /// <remarks>
 /// A turn is <c>"\n\n# User:\n" + body.Trim('\n') + "\n"</c>, byte-identical to the reference for ordinary
 /// messages; the reference's trimming of leading and trailing newlines is the one change a message undergoes.
-/// Because every body line that looks like a heading is escaped, the first <c>"\n\n\n# Role:\n"</c> after a
+/// Because every body line that could start a heading is escaped, the first <c>"\n\n\n# Role:\n"</c> after a
 /// body's start is the next turn.
 /// </remarks>
 internal sealed class HeadingsTurnLayout : TurnLayout
@@ -25,28 +27,20 @@ internal sealed class HeadingsTurnLayout : TurnLayout
         ["# User", "# Assistant", "# System", "# Tool result", "# Tools"]);
 
     /// <inheritdoc/>
-    protected override string Suffix => "\n";
-
-    /// <inheritdoc/>
-    protected override bool EscapesFences => false;
+    protected override string AnswerOpening => Heading(PromptTurnKind.Assistant);
 
     /// <inheritdoc/>
     public override string Normalize(string text) => text.Trim('\n');
 
     /// <inheritdoc/>
-    protected override string Prefix(PromptTurnKind kind) => kind switch
-    {
-        PromptTurnKind.User => "\n\n# User:\n",
-        PromptTurnKind.Assistant => "\n\n# Assistant:\n",
-        PromptTurnKind.System => "\n\n# System:\n",
-        PromptTurnKind.ToolResult => "\n\n# Tool result:\n",
-        PromptTurnKind.Tools => "\n\n# Tools:\n",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown turn kind."),
-    };
+    protected override void AppendFramed(StringBuilder builder, PromptTurnKind kind, string body) =>
+        builder.Append(Heading(kind)).Append(body).Append('\n');
 
     /// <inheritdoc/>
-    protected override int FindBodyEnd(string rendered, int bodyStart)
+    protected override (PromptTurnKind Kind, int BodyStart, int BodyEnd, int Next) ReadFramed(string rendered, int position)
     {
+        var kind = MatchHeading(rendered, position, Heading) ?? throw Invalid($"expected a turn heading at offset {position}");
+        var bodyStart = position + Heading(kind).Length;
         var end = -1;
         foreach (var next in s_nextTurns)
         {
@@ -57,6 +51,16 @@ internal sealed class HeadingsTurnLayout : TurnLayout
             }
         }
 
-        return end;
+        return end < 0 ? throw Invalid($"the turn starting at offset {position} is not closed") : (kind, bodyStart, end, end + 1);
     }
+
+    private static string Heading(PromptTurnKind kind) => kind switch
+    {
+        PromptTurnKind.User => "\n\n# User:\n",
+        PromptTurnKind.Assistant => "\n\n# Assistant:\n",
+        PromptTurnKind.System => "\n\n# System:\n",
+        PromptTurnKind.ToolResult => "\n\n# Tool result:\n",
+        PromptTurnKind.Tools => "\n\n# Tools:\n",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown turn kind."),
+    };
 }

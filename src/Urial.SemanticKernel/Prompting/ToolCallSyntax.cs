@@ -24,8 +24,8 @@ namespace Urial.SemanticKernel;
 /// surrogate in an id, a name or an argument becomes U+FFFD (result texts are not JSON and keep it).
 /// </para>
 /// <para>
-/// The escaper treats every line that starts (after whitespace) with <c>&lt;tool_call</c> or <c>&lt;/tool_call</c>
-/// as structural, so message text can never contain a marker line at column zero.
+/// The escaper treats every line that reads like <c>&lt;tool_call</c> or <c>&lt;/tool_call</c> (after white space,
+/// invisible characters and look-alikes) as structural, so message text can never contain a marker line at column zero.
 /// </para>
 /// </remarks>
 internal static class ToolCallSyntax

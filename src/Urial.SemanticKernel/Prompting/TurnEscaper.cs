@@ -2,155 +2,89 @@ using System.Text;
 
 namespace Urial.SemanticKernel;
 
-/// <summary>Neutralizes the lines of a message that a turn format would read as a turn boundary or a fence.</summary>
+/// <summary>Neutralizes the lines of a message that a reader could take for the prompt's structure: a turn, a call, a fence.</summary>
 /// <remarks>
 /// <para>
-/// A line (text between <c>\n</c> characters; a trailing <c>\r</c> stays part of the line) is structural when,
-/// after its run of leading whitespace, it begins with one or more <c>#</c>, optional spaces or tabs, and one of
-/// the heading words <c>Query</c>, <c>Answer</c>, <c>User</c>, <c>Assistant</c>, <c>System</c>, <c>Instruction</c>
-/// or <c>Tool</c> (which covers <c># Tool result:</c> and <c># Tools:</c>; case-insensitive, with or without colon),
-/// when it begins with a tool-call marker <c>&lt;tool_call</c> or <c>&lt;/tool_call</c> (case-insensitive), or, in the
-/// fenced format, when it begins with <c>```</c>.
-/// Escaping prefixes every structural line with one space; unescaping removes that one space again.
+/// A structural line gets a backslash at its start. CommonMark reads <c>\#</c>, <c>\`</c>, <c>\~</c>, <c>\&lt;</c>,
+/// <c>\=</c> and <c>\-</c> as literal characters, so the line becomes plain paragraph text; a model sees a visibly altered
+/// line, not a heading. Which lines are structural, for every line start a model could see (after any Unicode line
+/// terminator), in both formats: a line that reads like a turn heading or a call marker once disguises are folded away
+/// (<see cref="LookAlikeFolding"/>). In the headings format, where the turns are Markdown headings and the message is
+/// Markdown between them, also every CommonMark line that could start a heading (ATX, or a setext underline under a
+/// non-blank line), an HTML block (a line starting with <c>&lt;</c>) or a fenced code block — except fences at column
+/// zero that pair into a closed code block (<see cref="FencePairing"/>), so messages keep their code; inside such a block
+/// only the model-level rule applies. In the fenced format the message sits inside a code fence longer than any backtick
+/// run it contains (<see cref="FencedTurnLayout"/>), so CommonMark reads all of it as code and only the model-level rule is needed.
 /// </para>
 /// <para>
-/// This is a bijection: prefixing a space keeps a line structural, lines that are not structural are never
-/// touched, so an escaped text contains no structural line that does not start with a space, and the
-/// renderer's boundaries and call markers (which start at column zero) cannot occur inside a message, so no text can
-/// fake a turn, a tool call or a tool result. Heading words of both
-/// formats are escaped in both, so a message cannot fake the other format's turns either. Code fences are
-/// only escaped in the fenced format, where they delimit turns; in the headings format they are harmless.
+/// Escaping is a bijection: a line that already starts with backslashes before a structural rest gets one more, so
+/// unescaping removes exactly one backslash from every line whose rest (after its backslashes) is structural. The
+/// context a rule reads (whether the previous Markdown line is blank, whether a line is inside a kept code block) is
+/// the same before and after escaping, because escaping only ever adds a backslash to a non-blank line that is not a kept fence.
 /// </para>
 /// </remarks>
 internal static class TurnEscaper
 {
-    private static readonly string[] s_headingWords = ["Query", "Answer", "User", "Assistant", "System", "Instruction", "Tool"];
+    /// <summary>The character that neutralizes a line.</summary>
+    public const char Mark = '\\';
 
-    // Prefixes of the markers without '>' so that variants a lenient reader might accept are escaped too.
-    private const string OpenMarkerStart = "<tool_call";
-    private const string CloseMarkerStart = "</tool_call";
-
-    /// <summary>Returns <paramref name="text"/> with every structural line prefixed by one space.</summary>
+    /// <summary>Returns <paramref name="text"/> with every structural line prefixed by a backslash.</summary>
     /// <param name="text">The message text.</param>
-    /// <param name="fences">Whether lines starting with <c>```</c> are structural (the fenced format).</param>
+    /// <param name="format">The prompt's format, which decides whether the Markdown rules apply.</param>
+    /// <param name="followsLine">Whether the text is written right after a non-blank line (a tool result's header), which makes its first line able to underline that one.</param>
     /// <returns>The escaped text; the same instance when no line needs escaping.</returns>
-    public static string Escape(string text, bool fences)
+    public static string Escape(string text, UrialTurnFormat format, bool followsLine = false)
     {
-        if (!AnyStructuralLine(text, fences))
+        var lines = new EscapeLines(text, format, followsLine);
+        if (!lines.Any(line => line.Structural))
         {
             return text;
         }
 
         var builder = new StringBuilder(text.Length + 16);
-        foreach (var range in LineRanges(text))
+        var previous = 0;
+        foreach (var line in lines.Where(line => line.Structural))
         {
-            var line = text.AsSpan(range);
-            if (IsStructural(line, fences))
-            {
-                builder.Append(' ');
-            }
-
-            builder.Append(line);
+            builder.Append(text, previous, line.Start - previous).Append(Mark);
+            previous = line.Start;
         }
 
-        return builder.ToString();
+        return builder.Append(text, previous, text.Length - previous).ToString();
     }
 
     /// <summary>Reverses <see cref="Escape"/>.</summary>
     /// <param name="text">An escaped message text.</param>
-    /// <param name="fences">Whether lines starting with <c>```</c> are structural (the fenced format).</param>
+    /// <param name="format">The prompt's format.</param>
+    /// <param name="followsLine">As given to <see cref="Escape"/>.</param>
     /// <returns>The original text.</returns>
-    /// <exception cref="InvalidDataException">A structural line does not start with the escaping space, so <paramref name="text"/> was not produced by <see cref="Escape"/>.</exception>
-    public static string Unescape(string text, bool fences)
+    /// <exception cref="InvalidDataException">A structural line is not escaped, so <paramref name="text"/> was not produced by <see cref="Escape"/>.</exception>
+    public static string Unescape(string text, UrialTurnFormat format, bool followsLine = false)
     {
-        if (!AnyStructuralLine(text, fences))
-        {
-            return text;
-        }
-
+        var lines = new EscapeLines(text, format, followsLine);
         var builder = new StringBuilder(text.Length);
-        foreach (var range in LineRanges(text))
+        var previous = 0;
+        foreach (var line in lines)
         {
-            var line = text.AsSpan(range);
-            if (IsStructural(line, fences))
+            if (!line.Structural)
             {
-                if (line[0] != ' ')
-                {
-                    throw new InvalidDataException($"The line '{line.TrimEnd('\n')}' would start a turn or a fence but is not escaped; the text is not a rendering of this prompt.");
-                }
-
-                line = line[1..];
+                continue;
             }
 
-            builder.Append(line);
+            if (line.Backslashes == 0)
+            {
+                var end = LineBreaks.EndOfLine(text, line.Start, markdown: false);
+                throw new InvalidDataException($"The line '{text[line.Start..end]}' could start a turn, a call or a block but is not escaped; the text is not a rendering of this prompt.");
+            }
+
+            builder.Append(text, previous, line.Start - previous);
+            previous = line.Start + 1;
         }
 
-        return builder.ToString();
+        return previous == 0 ? text : builder.Append(text, previous, text.Length - previous).ToString();
     }
 
-    /// <summary>Returns whether a line would be read as a heading, a tool-call marker or (when <paramref name="fences"/>) a fence.</summary>
-    /// <param name="line">The line, possibly including its terminating <c>\n</c>.</param>
-    /// <param name="fences">Whether lines starting with <c>```</c> are structural.</param>
+    /// <summary>Returns whether a line that a model could see, from its start, reads like a turn heading or a call marker (in any format).</summary>
+    /// <param name="line">The line without its terminator.</param>
     /// <returns><see langword="true"/> when the line must be escaped.</returns>
-    internal static bool IsStructural(ReadOnlySpan<char> line, bool fences)
-    {
-        var i = 0;
-        while (i < line.Length && line[i] != '\n' && char.IsWhiteSpace(line[i]))
-        {
-            i++;
-        }
-
-        var rest = line[i..];
-        if (fences && rest.StartsWith("```", StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        if (rest.StartsWith(OpenMarkerStart, StringComparison.OrdinalIgnoreCase) || rest.StartsWith(CloseMarkerStart, StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        if (rest.IsEmpty || rest[0] != '#')
-        {
-            return false;
-        }
-
-        rest = rest.TrimStart('#').TrimStart(" \t");
-        foreach (var word in s_headingWords)
-        {
-            if (rest.StartsWith(word, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool AnyStructuralLine(string text, bool fences)
-    {
-        foreach (var range in LineRanges(text))
-        {
-            if (IsStructural(text.AsSpan(range), fences))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    // Each range covers one line including its '\n', so appending the ranges in order rebuilds the text.
-    private static IEnumerable<Range> LineRanges(string text)
-    {
-        var start = 0;
-        while (start < text.Length)
-        {
-            var newline = text.IndexOf('\n', start);
-            var end = newline < 0 ? text.Length : newline + 1;
-            yield return new Range(start, end);
-            start = end;
-        }
-    }
+    internal static bool ReadsAsTurn(ReadOnlySpan<char> line) => LookAlikeFolding.LooksLikeTurnMarker(line.TrimStart(Mark));
 }

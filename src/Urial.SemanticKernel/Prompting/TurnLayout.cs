@@ -4,9 +4,9 @@ namespace Urial.SemanticKernel;
 
 /// <summary>Writes and reads turns in one <see cref="UrialTurnFormat"/>.</summary>
 /// <remarks>
-/// Every turn is <c>Prefix(kind) + escaped body + Suffix</c>, and the opened assistant turn that ends a prompt is
-/// exactly <c>Prefix(Assistant)</c>; the formats differ in these strings, in how a body is normalized, and in how
-/// the end of a body is found. Instances are immutable and thread-safe.
+/// Every turn is a heading, then its body (the escaped text, with calls or a result header for tool turns) framed the
+/// format's way; the opened assistant turn that ends a prompt is <see cref="AnswerOpening"/>. The formats differ in the
+/// headings, the framing, how a body is normalized, and how a framed body is read back. Instances are immutable and thread-safe.
 /// </remarks>
 internal abstract class TurnLayout
 {
@@ -36,11 +36,8 @@ internal abstract class TurnLayout
     /// <summary>Gets the strings that end an answer when the model starts a new turn.</summary>
     public abstract IReadOnlyList<string> StopSequences { get; }
 
-    /// <summary>Gets the string written after every body.</summary>
-    protected abstract string Suffix { get; }
-
-    /// <summary>Gets whether code fences are structural in this format.</summary>
-    protected abstract bool EscapesFences { get; }
+    /// <summary>Gets the opened assistant turn that ends every prompt: what the model continues.</summary>
+    protected abstract string AnswerOpening { get; }
 
     /// <summary>Returns the layout for <paramref name="format"/>.</summary>
     /// <param name="format">The turn format.</param>
@@ -80,36 +77,37 @@ internal abstract class TurnLayout
     /// </remarks>
     public void AppendTurn(StringBuilder builder, PromptTurn turn)
     {
-        builder.Append(Prefix(turn.Kind));
-        var text = Normalize(TurnEscaper.Escape(turn.Text, EscapesFences));
+        // Normalized first: what the escaper sees is exactly what is written, lines and neighbours alike.
+        var text = TurnEscaper.Escape(Normalize(turn.Text), Format, followsLine: turn.Kind == PromptTurnKind.ToolResult);
+        var body = new StringBuilder(text.Length + 64);
         if (turn.Kind == PromptTurnKind.Assistant && turn.Calls.Count > 0)
         {
             if (text.Length > 0)
             {
-                builder.Append(text).Append('\n');
+                body.Append(text).Append('\n');
             }
 
-            ToolCallSyntax.AppendCalls(builder, turn.Calls);
+            ToolCallSyntax.AppendCalls(body, turn.Calls);
         }
         else if (turn.Kind == PromptTurnKind.ToolResult)
         {
-            builder.Append(ToolCallSyntax.FormatResultHeader(turn.CallId ?? string.Empty, turn.ToolName));
+            body.Append(ToolCallSyntax.FormatResultHeader(turn.CallId ?? string.Empty, turn.ToolName));
             if (text.Length > 0)
             {
-                builder.Append('\n').Append(text);
+                body.Append('\n').Append(text);
             }
         }
         else
         {
-            builder.Append(text);
+            body.Append(text);
         }
 
-        builder.Append(Suffix);
+        AppendFramed(builder, turn.Kind, body.ToString());
     }
 
     /// <summary>Appends the opened assistant turn that the model continues.</summary>
     /// <param name="builder">The prompt being built.</param>
-    public void AppendAnswerOpening(StringBuilder builder) => builder.Append(Prefix(PromptTurnKind.Assistant));
+    public void AppendAnswerOpening(StringBuilder builder) => builder.Append(AnswerOpening);
 
     /// <summary>Returns the text a turn has after rendering and parsing: the reference's normalization, if any.</summary>
     /// <param name="text">The message text.</param>
@@ -124,19 +122,10 @@ internal abstract class TurnLayout
     public IReadOnlyList<PromptTurn> ParseTurns(string rendered, int start)
     {
         var turns = new List<PromptTurn>();
-        var opening = Prefix(PromptTurnKind.Assistant);
         var position = start;
-        while (rendered.Length - position != opening.Length || string.CompareOrdinal(rendered, position, opening, 0, opening.Length) != 0)
+        while (rendered.Length - position != AnswerOpening.Length || string.CompareOrdinal(rendered, position, AnswerOpening, 0, AnswerOpening.Length) != 0)
         {
-            var kind = MatchPrefix(rendered, position)
-                ?? throw Invalid($"expected a turn heading at offset {position}");
-            var bodyStart = position + Prefix(kind).Length;
-            var bodyEnd = FindBodyEnd(rendered, bodyStart);
-            if (bodyEnd < 0)
-            {
-                throw Invalid($"the turn starting at offset {position} is not closed");
-            }
-
+            var (kind, bodyStart, bodyEnd, next) = ReadFramed(rendered, position);
             var body = rendered[bodyStart..bodyEnd];
             if (!string.Equals(Normalize(body), body, StringComparison.Ordinal))
             {
@@ -144,22 +133,49 @@ internal abstract class TurnLayout
             }
 
             turns.Add(ReadBody(kind, body));
-            position = bodyEnd + Suffix.Length;
+            position = next;
         }
 
         return turns;
     }
 
-    /// <summary>Returns the string written before the body of a turn of <paramref name="kind"/>.</summary>
+    /// <summary>Appends one turn: its heading, and <paramref name="body"/> framed the format's way.</summary>
+    /// <param name="builder">The prompt being built.</param>
     /// <param name="kind">The speaker.</param>
-    /// <returns>The heading with its framing.</returns>
-    protected abstract string Prefix(PromptTurnKind kind);
+    /// <param name="body">The escaped, normalized body.</param>
+    protected abstract void AppendFramed(StringBuilder builder, PromptTurnKind kind, string body);
 
-    /// <summary>Returns the index where the body starting at <paramref name="bodyStart"/> ends (where <see cref="Suffix"/> starts).</summary>
+    /// <summary>Reads the turn that starts at <paramref name="position"/>.</summary>
     /// <param name="rendered">A complete rendered prompt.</param>
-    /// <param name="bodyStart">The index of the body's first character.</param>
-    /// <returns>The end index, or -1 when the body is not closed.</returns>
-    protected abstract int FindBodyEnd(string rendered, int bodyStart);
+    /// <param name="position">Where the turn's heading should start.</param>
+    /// <returns>The speaker, the body's bounds, and where the next turn starts.</returns>
+    /// <exception cref="InvalidDataException">No turn written by <see cref="AppendFramed"/> starts there.</exception>
+    protected abstract (PromptTurnKind Kind, int BodyStart, int BodyEnd, int Next) ReadFramed(string rendered, int position);
+
+    /// <summary>Returns the kind whose heading starts at <paramref name="position"/>.</summary>
+    /// <param name="rendered">A complete rendered prompt.</param>
+    /// <param name="position">The position.</param>
+    /// <param name="heading">The heading text of each kind.</param>
+    /// <returns>The kind, or <see langword="null"/> when no heading starts there.</returns>
+    protected static PromptTurnKind? MatchHeading(string rendered, int position, Func<PromptTurnKind, string> heading)
+    {
+        foreach (var kind in (ReadOnlySpan<PromptTurnKind>)[PromptTurnKind.User, PromptTurnKind.Assistant, PromptTurnKind.System, PromptTurnKind.ToolResult, PromptTurnKind.Tools])
+        {
+            var text = heading(kind);
+            if (rendered.Length - position >= text.Length && string.CompareOrdinal(rendered, position, text, 0, text.Length) == 0)
+            {
+                return kind;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Creates the exception for a text that is not a rendering in this format.</summary>
+    /// <param name="detail">What is wrong, for the message.</param>
+    /// <returns>The exception.</returns>
+    protected static InvalidDataException Invalid(string detail) =>
+        new($"The text is not a rendering of this URIAL prompt: {detail}.");
 
     /// <summary>Builds the list of stop sequences: each heading preceded by each of the given separators.</summary>
     /// <param name="separators">What may precede a heading in the model's output, longest first.</param>
@@ -184,7 +200,7 @@ internal abstract class TurnLayout
                 }
 
                 var calls = ToolCallSyntax.ParseCalls(body[(callsStart == 0 ? 0 : callsStart + 1)..]);
-                return new PromptTurn(kind, TurnEscaper.Unescape(body[..callsStart], EscapesFences)) { Calls = calls };
+                return new PromptTurn(kind, TurnEscaper.Unescape(body[..callsStart], Format)) { Calls = calls };
             case PromptTurnKind.ToolResult:
                 var newline = body.IndexOf('\n', StringComparison.Ordinal);
                 var callId = ToolCallSyntax.ParseResultHeader(newline < 0 ? body : body[..newline]);
@@ -194,26 +210,9 @@ internal abstract class TurnLayout
                     throw Invalid("a tool result has an empty text after its header");
                 }
 
-                return new PromptTurn(kind, TurnEscaper.Unescape(text, EscapesFences)) { CallId = callId };
+                return new PromptTurn(kind, TurnEscaper.Unescape(text, Format, followsLine: true)) { CallId = callId };
         }
 
-        return new PromptTurn(kind, TurnEscaper.Unescape(body, EscapesFences));
+        return new PromptTurn(kind, TurnEscaper.Unescape(body, Format));
     }
-
-    private PromptTurnKind? MatchPrefix(string rendered, int position)
-    {
-        foreach (var kind in (ReadOnlySpan<PromptTurnKind>)[PromptTurnKind.User, PromptTurnKind.Assistant, PromptTurnKind.System, PromptTurnKind.ToolResult, PromptTurnKind.Tools])
-        {
-            var prefix = Prefix(kind);
-            if (rendered.Length - position >= prefix.Length && string.CompareOrdinal(rendered, position, prefix, 0, prefix.Length) == 0)
-            {
-                return kind;
-            }
-        }
-
-        return null;
-    }
-
-    private static InvalidDataException Invalid(string detail) =>
-        new($"The text is not a rendering of this URIAL prompt: {detail}.");
 }

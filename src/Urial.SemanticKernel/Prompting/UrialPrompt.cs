@@ -11,9 +11,10 @@ namespace Urial.SemanticKernel;
 /// rendered after it, as turns headed <c># System:</c> in the prompt's format, where they occur in the conversation.
 /// </para>
 /// <para>
-/// Message text never fakes a turn: inside every message, each line that the format would read as a heading or a
-/// fence is prefixed with one space, and <see cref="Parse"/> removes that space again. For messages without such
-/// lines the rendering is byte-identical to the paper's reference implementation. Instances are immutable and thread-safe.
+/// Message text never fakes a turn: inside every message, each line a model or a CommonMark reader could take for a
+/// heading, a call marker or a block that swallows the next turn gets a leading backslash (see <see cref="TurnEscaper"/>),
+/// and <see cref="Parse"/> removes it again. For messages without such lines the rendering is byte-identical to the
+/// paper's reference implementation. Instances are immutable and thread-safe.
 /// </para>
 /// </remarks>
 public sealed class UrialPrompt

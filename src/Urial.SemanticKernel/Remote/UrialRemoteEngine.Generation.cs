@@ -13,8 +13,7 @@ public sealed partial class UrialRemoteEngine
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        request.Validate();
-        RemoteGrammarCheck.Validate(request.Grammar);
+        request.Validate(); // includes GbnfChecker: llama-server ignores an invalid grammar silently and aborts on some
         cancellationToken.ThrowIfCancellationRequested();
         await WarmUpAsync(cancellationToken).ConfigureAwait(false);
         CheckLength(request.Prompt.Length);

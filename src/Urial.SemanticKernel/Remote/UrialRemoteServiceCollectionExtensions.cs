@@ -1,13 +1,16 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Urial.SemanticKernel;
-using ChatClientRegistrations = Microsoft.Extensions.DependencyInjection.UrialRemoteServiceCollectionExtensions;
 using LocalRegistrations = Microsoft.SemanticKernel.UrialServiceCollectionExtensions;
 
 namespace Microsoft.SemanticKernel;
 
 /// <summary>Registers the Urial connector over serving engines as a Semantic Kernel chat-completion and text-generation service.</summary>
-/// <remarks>Adds everything the remote <c>AddUrialChatClient</c> adds (keyed by the same service id), plus the Semantic Kernel services over that client.</remarks>
+/// <remarks>
+/// Adds the remote model and the <see cref="Microsoft.Extensions.AI.IChatClient"/> the remote <c>AddUrialChatClient</c> adds (keyed by the
+/// same service id), with Semantic Kernel's function invocation, plus the Semantic Kernel services over that client.
+/// <see cref="UrialOptions.Middleware"/> chooses the default middleware.
+/// </remarks>
 public static class UrialRemoteServiceCollectionExtensions
 {
     /// <summary>Adds the Urial chat-completion service over one server (or a gateway) that serves a base model.</summary>
@@ -21,7 +24,7 @@ public static class UrialRemoteServiceCollectionExtensions
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="endpoint"/> is <see langword="null"/>.</exception>
     public static IServiceCollection AddUrialChatCompletion(this IServiceCollection services, Uri endpoint, string? modelId = null, string? apiKey = null, UrialPrompt? prompt = null, string? serviceId = null)
     {
-        ChatClientRegistrations.AddUrialChatClient(services, endpoint, modelId, apiKey, prompt, serviceId);
+        UrialRemoteRegistration.AddModel(services, serviceId, UrialRemoteRegistration.WithPrompt(prompt), UrialRemoteRegistration.Server(endpoint, modelId, apiKey));
         return LocalRegistrations.AddChatCompletionServices(services, serviceId);
     }
 
@@ -33,7 +36,7 @@ public static class UrialRemoteServiceCollectionExtensions
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="section"/> is <see langword="null"/>.</exception>
     public static IServiceCollection AddUrialRemoteChatCompletion(this IServiceCollection services, IConfiguration section, string? serviceId = null)
     {
-        ChatClientRegistrations.AddUrialRemoteChatClient(services, section, serviceId);
+        UrialRemoteRegistration.AddModel(services, serviceId, UrialRegistration.Bind(section), UrialRemoteRegistration.BindServers(section));
         return LocalRegistrations.AddChatCompletionServices(services, serviceId);
     }
 }

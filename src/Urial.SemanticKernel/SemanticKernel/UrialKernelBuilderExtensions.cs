@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Urial.SemanticKernel;
-using ChatClientRegistrations = Microsoft.Extensions.DependencyInjection.UrialServiceCollectionExtensions;
 
 namespace Microsoft.SemanticKernel;
 
 /// <summary>Adds the Urial connector to a kernel builder: one-line forwarders to the service-collection extensions.</summary>
+/// <remarks>The chat clients registered here use Semantic Kernel's function invocation; <see cref="UrialOptions.Middleware"/> chooses the default middleware.</remarks>
 public static class UrialKernelBuilderExtensions
 {
     /// <summary>Adds the Urial chat-completion service, configured from a configuration section.</summary>
@@ -47,7 +48,7 @@ public static class UrialKernelBuilderExtensions
         return builder;
     }
 
-    /// <summary>Adds the Urial <see cref="Microsoft.Extensions.AI.IChatClient"/>, configured from a configuration section.</summary>
+    /// <summary>Adds the Urial <see cref="Microsoft.Extensions.AI.IChatClient"/> with Semantic Kernel's function invocation, configured from a configuration section.</summary>
     /// <param name="builder">The kernel builder.</param>
     /// <param name="section">The section to bind <see cref="UrialOptions"/> from.</param>
     /// <param name="serviceId">The key of the registrations (and the options name), or <see langword="null"/> for unkeyed ones.</param>
@@ -56,11 +57,11 @@ public static class UrialKernelBuilderExtensions
     public static IKernelBuilder AddUrialChatClient(this IKernelBuilder builder, IConfiguration section, string? serviceId = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ChatClientRegistrations.AddUrialChatClient(builder.Services, section, serviceId);
+        UrialServiceCollectionExtensions.AddKernelChatClient(builder.Services, serviceId, UrialRegistration.Bind(section));
         return builder;
     }
 
-    /// <summary>Adds the Urial <see cref="Microsoft.Extensions.AI.IChatClient"/> over a local GGUF base model with default options.</summary>
+    /// <summary>Adds the Urial <see cref="Microsoft.Extensions.AI.IChatClient"/> with Semantic Kernel's function invocation, over a local GGUF base model with default options.</summary>
     /// <param name="builder">The kernel builder.</param>
     /// <param name="modelPath">The path of the GGUF base model file.</param>
     /// <param name="prompt">The URIAL prompt; <see langword="null"/> uses <see cref="UrialPrompt.Default"/>.</param>
@@ -70,7 +71,33 @@ public static class UrialKernelBuilderExtensions
     public static IKernelBuilder AddUrialChatClient(this IKernelBuilder builder, string modelPath, UrialPrompt? prompt = null, string? serviceId = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ChatClientRegistrations.AddUrialChatClient(builder.Services, modelPath, prompt, serviceId);
+        UrialServiceCollectionExtensions.AddKernelChatClient(builder.Services, serviceId, UrialRegistration.ModelAt(modelPath, prompt));
+        return builder;
+    }
+
+    /// <summary>Adds the Urial embedding generator (over the same model as the chat service registered under <paramref name="serviceId"/>), configured from a configuration section.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="section">The section to bind <see cref="UrialOptions"/> from.</param>
+    /// <param name="serviceId">The key of the registrations (and the options name), or <see langword="null"/> for unkeyed ones.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="section"/> is <see langword="null"/>.</exception>
+    public static IKernelBuilder AddUrialEmbeddingGenerator(this IKernelBuilder builder, IConfiguration section, string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        _ = serviceId is null ? builder.Services.AddUrialEmbeddingGenerator(section) : builder.Services.AddKeyedUrialEmbeddingGenerator(serviceId, section);
+        return builder;
+    }
+
+    /// <summary>Adds the Urial embedding generator over a local GGUF model with default options (the chat service's model when <paramref name="serviceId"/> is the same).</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="modelPath">The path of the GGUF model file.</param>
+    /// <param name="serviceId">The key of the registrations, or <see langword="null"/> for unkeyed ones.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IKernelBuilder AddUrialEmbeddingGenerator(this IKernelBuilder builder, string modelPath, string? serviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        _ = serviceId is null ? builder.Services.AddUrialEmbeddingGenerator(modelPath) : builder.Services.AddKeyedUrialEmbeddingGenerator(serviceId, modelPath);
         return builder;
     }
 }

@@ -1,15 +1,19 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.TextGeneration;
 using Urial.SemanticKernel;
-using ChatClientRegistrations = Microsoft.Extensions.DependencyInjection.UrialServiceCollectionExtensions;
 
 namespace Microsoft.SemanticKernel;
 
 /// <summary>Registers the Urial connector as a Semantic Kernel chat-completion and text-generation service.</summary>
-/// <remarks>Adds everything <c>AddUrialChatClient</c> adds (keyed by the same service id), plus the Semantic Kernel services over that client.</remarks>
+/// <remarks>
+/// Adds the model and the <see cref="IChatClient"/> that <c>AddUrialChatClient</c> adds (keyed by the same service id), with Semantic
+/// Kernel's function invocation (<c>UseKernelFunctionInvocation</c>: <c>FunctionChoiceBehavior</c> and kernel filters apply), plus the
+/// Semantic Kernel services over that client. <see cref="UrialOptions.Middleware"/> chooses the default middleware.
+/// </remarks>
 public static class UrialServiceCollectionExtensions
 {
     /// <summary>Adds the Urial chat-completion service over a local GGUF base model, configured from a configuration section.</summary>
@@ -18,11 +22,8 @@ public static class UrialServiceCollectionExtensions
     /// <param name="serviceId">The key of the registrations (and the options name), or <see langword="null"/> for unkeyed ones.</param>
     /// <returns>The same service collection.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="section"/> is <see langword="null"/>.</exception>
-    public static IServiceCollection AddUrialChatCompletion(this IServiceCollection services, IConfiguration section, string? serviceId = null)
-    {
-        ChatClientRegistrations.AddUrialChatClient(services, section, serviceId);
-        return AddChatCompletionServices(services, serviceId);
-    }
+    public static IServiceCollection AddUrialChatCompletion(this IServiceCollection services, IConfiguration section, string? serviceId = null) =>
+        AddChatCompletion(services, serviceId, UrialRegistration.Bind(section));
 
     /// <summary>Adds the Urial chat-completion service over a local GGUF base model, configured in code.</summary>
     /// <param name="services">The service collection.</param>
@@ -30,11 +31,8 @@ public static class UrialServiceCollectionExtensions
     /// <param name="serviceId">The key of the registrations (and the options name), or <see langword="null"/> for unkeyed ones.</param>
     /// <returns>The same service collection.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
-    public static IServiceCollection AddUrialChatCompletion(this IServiceCollection services, Action<UrialOptions> configure, string? serviceId = null)
-    {
-        ChatClientRegistrations.AddUrialChatClient(services, configure, serviceId);
-        return AddChatCompletionServices(services, serviceId);
-    }
+    public static IServiceCollection AddUrialChatCompletion(this IServiceCollection services, Action<UrialOptions> configure, string? serviceId = null) =>
+        AddChatCompletion(services, serviceId, UrialRegistration.Configure(configure));
 
     /// <summary>Adds the Urial chat-completion service over a local GGUF base model with default options.</summary>
     /// <param name="services">The service collection.</param>
@@ -44,15 +42,28 @@ public static class UrialServiceCollectionExtensions
     /// <returns>The same service collection.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
-    public static IServiceCollection AddUrialChatCompletion(this IServiceCollection services, string modelPath, UrialPrompt? prompt = null, string? serviceId = null)
+    public static IServiceCollection AddUrialChatCompletion(this IServiceCollection services, string modelPath, UrialPrompt? prompt = null, string? serviceId = null) =>
+        AddChatCompletion(services, serviceId, UrialRegistration.ModelAt(modelPath, prompt));
+
+    /// <summary>Adds the model and its chat client with Semantic Kernel's function invocation, without the chat-completion services.</summary>
+    internal static ChatClientBuilder AddKernelChatClient(IServiceCollection services, string? serviceId, Action<OptionsBuilder<UrialOptions>> configure)
     {
-        ChatClientRegistrations.AddUrialChatClient(services, modelPath, prompt, serviceId);
+        ArgumentNullException.ThrowIfNull(services);
+        UrialRegistration.AddModel(services, serviceId, configure);
+        return UrialRegistration.AddChatClient(services, serviceId, kernelFunctionInvocation: true);
+    }
+
+    private static IServiceCollection AddChatCompletion(IServiceCollection services, string? serviceId, Action<OptionsBuilder<UrialOptions>> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        UrialRegistration.AddModel(services, serviceId, configure);
         return AddChatCompletionServices(services, serviceId);
     }
 
-    /// <summary>Adds the Semantic Kernel services over the <see cref="IChatClient"/> registered under <paramref name="serviceId"/>.</summary>
+    /// <summary>Adds the chat client with Semantic Kernel's function invocation and the Semantic Kernel services over the model registered under <paramref name="serviceId"/>.</summary>
     internal static IServiceCollection AddChatCompletionServices(IServiceCollection services, string? serviceId)
     {
+        UrialRegistration.AddChatClient(services, serviceId, kernelFunctionInvocation: true);
         services.AddKeyedSingleton(serviceId, (sp, _) => new UrialChatCompletionService(sp.GetRequiredKeyedService<IChatClient>(serviceId), sp));
         services.AddKeyedSingleton<IChatCompletionService>(serviceId, (sp, _) => sp.GetRequiredKeyedService<UrialChatCompletionService>(serviceId));
         services.AddKeyedSingleton<ITextGenerationService>(serviceId, (sp, _) => sp.GetRequiredKeyedService<UrialChatCompletionService>(serviceId));

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -8,6 +7,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
+
+using Urial.SemanticKernel.IntegrationTests.Diagnostics;
 
 namespace Urial.SemanticKernel.IntegrationTests.Hosting;
 
@@ -59,7 +60,7 @@ public sealed class UrialHostingTests
             (services, configuration) =>
             {
                 services.AddUrialChatCompletion(configuration.GetSection("Models:A"), "a");
-                services.AddUrialChatClient(configuration.GetSection("Models:B"), "b");
+                services.AddKeyedUrialChatClient("b", configuration.GetSection("Models:B"));
                 services.AddHealthChecks().AddUrialHealthCheck("a").AddUrialHealthCheck("b");
             });
 
@@ -87,23 +88,12 @@ public sealed class UrialHostingTests
     public async Task Configured_sampling_defaults_fill_unset_chat_options_and_the_output_budget_is_honoured()
     {
         const string ModelId = "sampling-defaults";
-        var requests = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == UrialTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (Equals(activity.GetTagItem("gen_ai.request.model"), ModelId))
-                {
-                    requests.Enqueue(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var recorder = new ChatSpanRecorder(ModelId);
+        var requests = recorder.Spans;
         using var host = TestHost.Build(
             new Dictionary<string, string?>(),
-            (services, _) => services.AddUrialChatClient(
+            (services, _) => services.AddKeyedUrialChatClient(
+                "defaults",
                 options =>
                 {
                     options.ModelPath = TestModel.Path;
@@ -113,8 +103,7 @@ public sealed class UrialHostingTests
                     options.Seed = 42;
                     options.RepeatPenalty = 1.0f;
                     options.DefaultMaxOutputTokens = 5;
-                },
-                "defaults"));
+                }));
 
         await host.StartAsync(Token);
         var client = host.Services.GetRequiredKeyedService<IChatClient>("defaults");

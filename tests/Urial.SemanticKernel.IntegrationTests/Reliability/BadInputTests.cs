@@ -81,6 +81,28 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public async Task Asking_for_Cuda_where_llama_cpp_cannot_use_a_GPU_fails_the_load_instead_of_running_on_the_CPU()
+    {
+        // These machines load LLamaSharp's CPU build, which reports no GPU offload (llama_supports_gpu_offload).
+        await using var engine = new UrialEngine(new UrialEngineOptions { ModelPath = TestModel.Path, Backend = UrialBackend.Cuda });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => engine.WarmUpAsync(Token));
+
+        Assert.Contains("Backend is Cuda but the llama.cpp library LLamaSharp loaded cannot use a GPU", error.Message, StringComparison.Ordinal);
+        Assert.Equal(UrialEngineStatus.Unhealthy, engine.GetHealth().Status);
+    }
+
+    [Fact]
+    public async Task The_Cpu_backend_serves_requests()
+    {
+        await using var client = UrialChatClient.FromModel(TestModel.Path, configure: o => o.Backend = UrialBackend.Cpu);
+
+        var response = await client.GetResponseAsync("Hi", new ChatOptions { MaxOutputTokens = 4 }, Token);
+
+        Assert.InRange(response.Usage!.OutputTokenCount!.Value, 1, 4);
+    }
+
+    [Fact]
     public void Invalid_engine_options_list_every_problem()
     {
         var error = Assert.Throws<ArgumentException>(() => new UrialEngine(new UrialEngineOptions { ContextSize = 1, MaxConcurrentRequests = 0 }));

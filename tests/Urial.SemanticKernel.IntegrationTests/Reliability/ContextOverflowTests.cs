@@ -22,7 +22,7 @@ public sealed class ContextOverflowTests(FaultContext context) : IClassFixture<F
             return text;
         }
 
-        var (prompt, dropped) = await ContextOverflow.FitAsync(context.Engine, conversation, Render, maxOutputTokens: 40, Token);
+        var (prompt, dropped) = await ContextOverflowPolicy.FitAsync(context.Engine, conversation, Render, maxOutputTokens: 40, Token);
         var sent = rendered[prompt];
 
         Assert.True(dropped > 0);
@@ -74,7 +74,7 @@ public sealed class ContextOverflowTests(FaultContext context) : IClassFixture<F
         }
 
         conversation.Add(new ChatMessage(ChatRole.User, "Question number 6?"));
-        var options = new ChatOptions { MaxOutputTokens = 32, AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialChatClient.ContextOverflowDropOldestTurns } };
+        var options = new ChatOptions { MaxOutputTokens = 32, AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialContextOverflow.DropOldestTurns } };
 
         var updates = await client.GetStreamingResponseAsync(conversation, options, Token).ToListAsync(Token);
 
@@ -94,7 +94,7 @@ public sealed class ContextOverflowTests(FaultContext context) : IClassFixture<F
             {
                 ["Urial:ModelPath"] = TestModel.Path,
                 ["Urial:ContextSize"] = (context.PrefixTokens + FaultContext.Room).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Urial:ContextOverflow"] = "drop_oldest_turns",
+                ["Urial:ContextOverflow"] = "DropOldestTurns",
             },
             (services, configuration) => services.AddUrialChatClient(configuration.GetSection("Urial")));
         await host.StartAsync(Token);
@@ -115,7 +115,24 @@ public sealed class ContextOverflowTests(FaultContext context) : IClassFixture<F
     {
         var error = await TestHost.StartFailure(new Dictionary<string, string?> { ["Urial:ModelPath"] = TestModel.Path, ["Urial:ContextOverflow"] = "truncate" });
 
-        Assert.Contains("ContextOverflow is 'truncate'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Urial:ContextOverflow", error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(UrialContextOverflow), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_undefined_policy_set_in_code_fails_the_host_start_by_name()
+    {
+        using var host = TestHost.Build(
+            new Dictionary<string, string?>(),
+            (services, _) => services.AddUrialChatClient(options =>
+            {
+                options.ModelPath = TestModel.Path;
+                options.ContextOverflow = (UrialContextOverflow)7;
+            }));
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync(Token));
+
+        Assert.Contains("ContextOverflow is 7; use Error or DropOldestTurns.", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>System, then per exchange a question, a call, its result and an answer; an instruction midway; then the turn being answered: a question, its call and the result.</summary>

@@ -5,7 +5,7 @@ using Urial.SemanticKernel.IntegrationTests.Hosting;
 
 namespace Urial.SemanticKernel.IntegrationTests.Reliability;
 
-/// <summary>Disposing a client or stopping a host ends every request in flight promptly, whatever its reader is doing, and never deadlocks.</summary>
+/// <summary>Disposing a client or a host ends every request in flight promptly, whatever its reader is doing, and never deadlocks.</summary>
 public sealed class DisposalTests
 {
     private static readonly TimeSpan s_prompt = TimeSpan.FromSeconds(10);
@@ -109,13 +109,14 @@ public sealed class DisposalTests
     }
 
     [Fact]
-    public async Task Stopping_the_host_ends_streaming_and_non_streaming_requests_in_flight()
+    public async Task Stopping_the_host_leaves_the_engine_to_the_container_and_disposing_the_host_ends_requests_in_flight()
     {
-        using var host = TestHost.Build(
+        var host = TestHost.Build(
             new Dictionary<string, string?> { ["Urial:ModelPath"] = TestModel.Path, ["Urial:MaxConcurrentRequests"] = "2" },
             (services, configuration) => services.AddUrialChatClient(configuration.GetSection("Urial")));
         await host.StartAsync(Token);
         var client = host.Services.GetRequiredService<IChatClient>();
+        var engine = host.Services.GetRequiredService<IUrialEngine>();
         var streaming = client.GetStreamingResponseAsync("Tell me a story.", s_endless, Token).GetAsyncEnumerator(Token);
         Assert.True(await streaming.MoveNextAsync());
         var reading = Task.Run(async () =>
@@ -126,18 +127,22 @@ public sealed class DisposalTests
         }, Token);
         var whole = client.GetResponseAsync("Tell me a story about a frog.", s_endless, Token);
         var queued = client.GetResponseAsync("Tell me a story about a dog.", s_endless, Token); // waits: both slots are busy
-        await Task.Delay(200, Token);
 
-        var watch = Stopwatch.StartNew();
         await host.StopAsync(Token).WaitAsync(s_prompt, Token);
+        var afterStop = engine.GetHealth();
+        var watch = Stopwatch.StartNew();
+        await ((IAsyncDisposable)host).DisposeAsync().AsTask().WaitAsync(s_prompt, Token);
 
+        Assert.Equal(UrialEngineStatus.Healthy, afterStop.Status);
         foreach (var request in new[] { reading, whole, queued })
         {
             var error = await Record.ExceptionAsync(() => request.WaitAsync(s_prompt, Token));
-            Assert.True(error is ObjectDisposedException or OperationCanceledException, error?.ToString() ?? "completed");
+            Assert.True(error is ObjectDisposedException, error?.ToString() ?? "completed");
         }
 
         await streaming.DisposeAsync();
+        Assert.Equal(UrialEngineStatus.Unhealthy, engine.GetHealth().Status);
+        Assert.Contains("disposed", engine.GetHealth().Description, StringComparison.Ordinal);
         Assert.True(watch.Elapsed < s_prompt, watch.Elapsed.ToString());
     }
 }

@@ -100,13 +100,13 @@ public static class FaultMatrix
         }),
         new("context: conversation longer than the context (context_overflow = error)", async c =>
         {
-            var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialChatClient.ContextOverflowError } };
+            var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialContextOverflow.Error } };
             var error = await Assert.ThrowsAsync<UrialContextLengthExceededException>(() => c.Client.GetResponseAsync(LongConversation(c), options, FaultContext.Token));
             Assert.Contains("ContextSize", error.Message, StringComparison.Ordinal);
         }),
         new("context: conversation longer than the context (context_overflow = drop_oldest_turns)", async c =>
         {
-            var options = new ChatOptions { MaxOutputTokens = 16, AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialChatClient.ContextOverflowDropOldestTurns } };
+            var options = new ChatOptions { MaxOutputTokens = 16, AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialContextOverflow.DropOldestTurns } };
             var conversation = LongConversation(c);
             var updates = await c.Client.GetStreamingResponseAsync(conversation, options, FaultContext.Token).ToListAsync(FaultContext.Token);
             var response = updates.ToChatResponse();
@@ -120,7 +120,7 @@ public static class FaultMatrix
         }),
         new("context: last user message alone longer than the context (drop_oldest_turns)", async c =>
         {
-            var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialChatClient.ContextOverflowDropOldestTurns } };
+            var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = UrialContextOverflow.DropOldestTurns } };
             List<ChatMessage> conversation = [new(ChatRole.User, "Hi"), new(ChatRole.Assistant, "Hello!"), new(ChatRole.User, Story(FaultContext.Room))];
             var error = await Assert.ThrowsAsync<UrialContextLengthExceededException>(() => c.Client.GetResponseAsync(conversation, options, FaultContext.Token));
             Assert.Contains("Shorten the last message", error.Message, StringComparison.Ordinal);
@@ -167,6 +167,14 @@ public static class FaultMatrix
             var error = await Assert.ThrowsAsync<ArgumentException>(() => Drain(c.Engine, new GenerationRequest("Once") { Grammar = new GenerationGrammar("root ::= my_rule\nmy_rule ::= \"a\"") }));
             Assert.Contains("grammar", error.Message, StringComparison.OrdinalIgnoreCase);
         }),
+        Grammar("grammar: 20,000 nested groups (overflowed llama.cpp's parser: process killed)",
+            "root ::= " + new string('(', 20_000) + "\"a\"" + new string(')', 20_000), $"nested more than {GbnfLimits.MaxNestingDepth} deep"),
+        Grammar("grammar: a repetition {5,2} (llama.cpp loops about 2^64 times)", "root ::= \"a\"{5,2}", "maximum below its minimum"),
+        Grammar("grammar: 25 rules each offering the next twice (llama.cpp's left-recursion check: 2^25 visits)", SharedChain(25), "left-recursion check would visit about"),
+        Grammar("grammar: left recursion through rules that match nothing (llama.cpp expands it until memory runs out)",
+            "root ::= item \"x\" | \"y\"\nitem ::= empty root\nempty ::= () ()", "through rules that may match nothing"),
+        Grammar("grammar: a chain of 20,000 rules (100,000 overflowed llama.cpp's left-recursion check: process killed)", LeftChain(20_000), $"more than {GbnfLimits.MaxRules} rules"),
+        Grammar("grammar: 600 KB of text", "root ::= \"" + new string('a', 600_000) + "\"", $"more than {GbnfLimits.MaxLength}"),
         new("grammar: empty trigger", async c =>
         {
             var error = Assert.Throws<ArgumentException>(() => new GenerationGrammar("root ::= \"a\"") { Trigger = string.Empty });
@@ -319,6 +327,37 @@ public static class FaultMatrix
         var error = await Assert.ThrowsAsync<ArgumentException>(() => c.Client.GetResponseAsync("Hi", options, FaultContext.Token));
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }, coveredBy);
+
+    private static FaultScenario Grammar(string name, string gbnf, string named) => new(name, async c =>
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Drain(c.Engine, new GenerationRequest("Once") { Grammar = new GenerationGrammar(gbnf) }));
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.Equal("Grammar", error.ParamName);
+    });
+
+    /// <summary><c>r(i) ::= r(i+1) | r(i+1) "x"</c>: shared rules that llama.cpp's left-recursion check visits once per path.</summary>
+    private static string SharedChain(int length)
+    {
+        var gbnf = new StringBuilder("root ::= r0\n");
+        for (var i = 0; i < length; i++)
+        {
+            gbnf.Append(System.Globalization.CultureInfo.InvariantCulture, $"r{i} ::= r{i + 1} | r{i + 1} \"x\"\n");
+        }
+
+        return gbnf.Append(System.Globalization.CultureInfo.InvariantCulture, $"r{length} ::= \"a\"\n").ToString();
+    }
+
+    /// <summary><c>r(i) ::= r(i+1)</c>: one rule starting with the next, <paramref name="length"/> deep.</summary>
+    private static string LeftChain(int length)
+    {
+        var gbnf = new StringBuilder("root ::= r0\n");
+        for (var i = 0; i < length; i++)
+        {
+            gbnf.Append(System.Globalization.CultureInfo.InvariantCulture, $"r{i} ::= r{i + 1}\n");
+        }
+
+        return gbnf.Append(System.Globalization.CultureInfo.InvariantCulture, $"r{length} ::= \"a\"\n").ToString();
+    }
 
     private static string Story(int sentences) => string.Concat(Enumerable.Range(0, sentences).Select(i => $"Sentence {i} of a long story. "));
 

@@ -12,8 +12,8 @@ public sealed class LlamaServerChat : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Server = await LlamaServer.StartAsync();
-        Engine = new UrialRemoteEngine(new UrialRemoteEngineOptions { Endpoints = { Server.Address } });
-        Client = new UrialChatClient(Engine, ownsEngine: true);
+        Client = UrialChatClient.FromServer(new UrialRemoteEngineOptions { Endpoints = { Server.Address } });
+        Engine = (UrialRemoteEngine)Client.Engine;
         await Engine.WarmUpAsync();
     }
 

@@ -7,9 +7,8 @@ public sealed class PlainDialectTests(LlamaServerChat fixture) : IClassFixture<L
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private UrialChatClient Client() => new(
-        new UrialRemoteEngine(new UrialRemoteEngineOptions { Endpoints = { fixture.Server.Address }, Dialect = UrialRemoteDialect.OpenAICompatible, ContextSize = 8192, Model = "plain" }),
-        ownsEngine: true);
+    private UrialChatClient Client() => UrialChatClient.FromServer(
+        new UrialRemoteEngineOptions { Endpoints = { fixture.Server.Address }, Dialect = UrialRemoteDialect.OpenAICompatible, ContextSize = 8192, Model = "plain" });
 
     [Fact]
     public async Task Free_text_streams_with_usage_and_the_prompt_markers_cut()

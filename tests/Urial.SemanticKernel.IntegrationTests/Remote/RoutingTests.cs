@@ -13,7 +13,7 @@ public sealed class RoutingTests(TwoReplicas replicas) : IClassFixture<TwoReplic
     {
         var options = FaultProxyTests.Options([.. replicas.Proxies.Select(p => p.Address)]);
         options.PrefixAffinity = affinity;
-        return new UrialChatClient(new UrialRemoteEngine(options), ownsEngine: true);
+        return UrialChatClient.FromServer(options);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class RoutingTests(TwoReplicas replicas) : IClassFixture<TwoReplic
     {
         await using var first = await LlamaServer.StartAsync(slots: 1, cancellationToken: Token);
         await using var second = await LlamaServer.StartAsync(slots: 1, cancellationToken: Token);
-        await using var client = new UrialChatClient(new UrialRemoteEngine(FaultProxyTests.Options(first.Address, second.Address)), ownsEngine: true);
+        await using var client = UrialChatClient.FromServer(FaultProxyTests.Options(first.Address, second.Address));
         await client.Engine.WarmUpAsync(Token);
         await first.KillAsync();
 

@@ -10,7 +10,7 @@ namespace Urial.SemanticKernel.IntegrationTests.Remote;
 /// through the remote engine: silent prompt truncation, silently ignored invalid grammars, process-killing lazy grammars,
 /// and control-token text parsed as control tokens.
 /// </summary>
-public sealed class ServerHazardTests
+public sealed class ServerHazardTests(LlamaServerChat fixture) : IClassFixture<LlamaServerChat>
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -39,20 +39,38 @@ public sealed class ServerHazardTests
     [Fact]
     public async Task An_invalid_grammar_is_ignored_silently_by_the_server_and_refused_by_the_engine()
     {
-        await using var server = await LlamaServer.StartAsync(slots: 1, cancellationToken: Token);
+        const string Grammar = "root ::= \"yes\" | undefined-rule";
+        await using var proxy = await FaultProxy.StartAsync(fixture.Server);
         using var http = new HttpClient();
-        var raw = await PostAsync(http, server, new JsonObject { ["prompt"] = "Once upon a time", ["n_predict"] = 8, ["grammar"] = "root ::= \"yes\" | undefined_rule" });
+        var raw = await PostAsync(http, fixture.Server, new JsonObject { ["prompt"] = "Once upon a time", ["n_predict"] = 8, ["grammar"] = Grammar });
         Assert.NotEqual("yes", raw.GetProperty("content").GetString()); // HTTP 200, unconstrained output
 
-        await using var engine = new UrialRemoteEngine(new UrialRemoteEngineOptions { Endpoints = { server.Address } });
-        var error = await Assert.ThrowsAsync<ArgumentException>(async () =>
-        {
-            await foreach (var update in engine.GenerateAsync(new GenerationRequest("Once upon a time") { Grammar = new GenerationGrammar("root ::= \"yes\" | undefined_rule") }, Token))
-            {
-                Assert.Fail("an invalid grammar must never be sent");
-            }
-        });
-        Assert.Contains("undefined", error.Message, StringComparison.Ordinal);
+        var error = await RefusedAsync(proxy, Grammar);
+        Assert.Contains("undefined rule 'undefined-rule'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("%llguidance {}\nstart: \"yes\"", "not valid GBNF")] // llama-server aborts on an llguidance grammar
+    [InlineData("root ::= \"a\"{5,2}", "maximum below its minimum")] // llama.cpp's parser loops for 2^64 repetitions
+    [InlineData("root ::= \"yes\" | undefined_rule", "not valid GBNF")] // '_' is no rule-name character for llama.cpp
+    public async Task A_grammar_llama_cpp_would_ignore_or_die_on_never_reaches_the_server(string grammar, string reason)
+    {
+        await using var proxy = await FaultProxy.StartAsync(fixture.Server);
+
+        var error = await RefusedAsync(proxy, grammar);
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_grammar_nested_deeper_than_the_bound_never_reaches_the_server()
+    {
+        await using var proxy = await FaultProxy.StartAsync(fixture.Server);
+        var depth = GbnfLimits.MaxNestingDepth + 1;
+
+        var error = await RefusedAsync(proxy, "root ::= " + new string('(', depth) + "\"x\"" + new string(')', depth));
+
+        Assert.Contains("nested more than", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -97,7 +115,7 @@ public sealed class ServerHazardTests
         using var http = new HttpClient();
         var eos = Tokens(await PostAsync(http, server, new JsonObject { ["content"] = "</s>" }, "tokenize")).Single();
         var bos = Tokens(await PostAsync(http, server, new JsonObject { ["content"] = "<s>" }, "tokenize")).Single();
-        await using var client = new UrialChatClient(new UrialRemoteEngine(new UrialRemoteEngineOptions { Endpoints = { proxy.Address } }), ownsEngine: true);
+        await using var client = UrialChatClient.FromServer(new UrialRemoteEngineOptions { Endpoints = { proxy.Address } });
         var rendered = client.RenderPrompt([new ChatMessage(ChatRole.User, "Hello </s><s> world")]);
         Assert.Contains(eos, Tokens(await PostAsync(http, server, new JsonObject { ["content"] = rendered }, "tokenize"))); // the hazard
 
@@ -108,6 +126,23 @@ public sealed class ServerHazardTests
         Assert.Equal(bos, prompt[0]);
         Assert.DoesNotContain(eos, prompt);
         Assert.DoesNotContain(bos, prompt.Skip(1));
+    }
+
+    /// <summary>Sends a request with <paramref name="grammar"/> through the engine; asserts it failed before any completion request reached the proxy.</summary>
+    private static async Task<ArgumentException> RefusedAsync(FaultProxy proxy, string grammar)
+    {
+        await using var engine = new UrialRemoteEngine(new UrialRemoteEngineOptions { Endpoints = { proxy.Address } });
+        await engine.WarmUpAsync(Token);
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () =>
+        {
+            await foreach (var update in engine.GenerateAsync(new GenerationRequest("Once upon a time") { Grammar = new GenerationGrammar(grammar) }, Token))
+            {
+                Assert.Fail("an invalid grammar must never be sent");
+            }
+        });
+        Assert.NotEmpty(proxy.Requests); // the engine did talk to the server (warm-up)...
+        Assert.Equal(0, proxy.CompletionRequests); // ...but never asked it to complete under that grammar
+        return error;
     }
 
     private static int[] Tokens(JsonElement root) => [.. root.GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32())];

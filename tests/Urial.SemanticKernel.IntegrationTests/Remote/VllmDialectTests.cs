@@ -16,7 +16,7 @@ public sealed class VllmFakeChat : IAsyncLifetime
     {
         Server = await LlamaServer.StartAsync();
         Fake = await VllmFake.StartAsync(Server);
-        Client = new UrialChatClient(new UrialRemoteEngine(new UrialRemoteEngineOptions { Endpoints = { Fake.Address } }), ownsEngine: true);
+        Client = UrialChatClient.FromServer(new UrialRemoteEngineOptions { Endpoints = { Fake.Address } });
         await Client.Engine.WarmUpAsync();
     }
 
@@ -38,6 +38,15 @@ public sealed class VllmChatContractTests(VllmFakeChat fixture) : ChatContractTe
     {
         Assert.Equal(VllmFake.ModelName, Engine.ModelId);
         Assert.Equal(8192, Engine.ContextSize);
+    }
+
+    [Fact]
+    public async Task The_server_gets_the_rendered_prompt_and_a_CommonMark_reader_finds_exactly_its_turns()
+    {
+        await Client.GetResponseAsync(PromptFidelityTests.Adversarial, new ChatOptions { MaxOutputTokens = 2 }, Token);
+
+        var tokens = fixture.Fake.Completions.Last()["prompt"]!.AsArray();
+        PromptFidelityTests.AssertSameTurns(Client, await PromptFidelityTests.DetokenizeAsync(fixture.Server, tokens));
     }
 
     [Fact]

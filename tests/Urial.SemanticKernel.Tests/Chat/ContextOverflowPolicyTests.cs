@@ -14,22 +14,25 @@ public sealed class ContextOverflowPolicyTests
         { "DROP_OLDEST_TURNS", true },
         { JsonSerializer.SerializeToElement("drop_oldest_turns"), true },
         { JsonSerializer.SerializeToElement("error"), false },
+        { UrialContextOverflow.DropOldestTurns, true },
+        { UrialContextOverflow.Error, false },
+        { "DropOldestTurns", true },
     };
 
     [Theory]
     [MemberData(nameof(Values))]
-    public void The_policy_is_read_from_a_string_or_a_json_string_in_any_case(object? value, bool drops)
+    public void The_policy_is_read_from_the_enum_or_a_name_as_a_string_or_a_json_string_in_any_case(object? value, bool drops)
     {
         var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = value } };
 
-        Assert.Equal(drops, ContextOverflow.DropsOldestTurns(options));
+        Assert.Equal(drops, ContextOverflowPolicy.DropsOldestTurns(options));
     }
 
     [Fact]
     public void No_options_or_no_key_is_the_error_policy()
     {
-        Assert.False(ContextOverflow.DropsOldestTurns(null));
-        Assert.False(ContextOverflow.DropsOldestTurns(new ChatOptions()));
+        Assert.False(ContextOverflowPolicy.DropsOldestTurns(null));
+        Assert.False(ContextOverflowPolicy.DropsOldestTurns(new ChatOptions()));
     }
 
     [Theory]
@@ -37,11 +40,13 @@ public sealed class ContextOverflowPolicyTests
     [InlineData("")]
     [InlineData(42)]
     [InlineData(true)]
+    [InlineData("1")]
+    [InlineData((UrialContextOverflow)7)]
     public void Any_other_value_names_the_key_and_the_valid_values(object value)
     {
         var options = new ChatOptions { AdditionalProperties = new() { [UrialChatClient.ContextOverflowKey] = value } };
 
-        var error = Assert.Throws<ArgumentException>(() => ContextOverflow.DropsOldestTurns(options));
+        var error = Assert.Throws<ArgumentException>(() => ContextOverflowPolicy.DropsOldestTurns(options));
 
         Assert.Contains("context_overflow", error.Message, StringComparison.Ordinal);
         Assert.Contains("\"error\"", error.Message, StringComparison.Ordinal);

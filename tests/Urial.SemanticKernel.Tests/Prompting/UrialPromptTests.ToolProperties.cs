@@ -55,7 +55,8 @@ public sealed partial class UrialPromptTests
     {
         var prompt = ReferenceRendering.Prompt(promptKey);
 
-        s_toolConversation.Sample(
+        PropertyRun.Check(
+            s_toolConversation,
             sample =>
             {
                 var rendered = prompt.Render(sample.Messages, sample.WithTools ? s_tools : null);
@@ -69,8 +70,9 @@ public sealed partial class UrialPromptTests
                 Assert.Equal(calls, lines.Count(line => line == "<tool_call>"));
                 Assert.Equal(calls, lines.Count(line => line.StartsWith("</tool_call", StringComparison.OrdinalIgnoreCase)));
             },
-            iter: 2000,
-            print: sample => DescribeTools(sample.Messages));
+            cases: 2000,
+            seed: 3101,
+            describe: sample => DescribeTools(sample.Messages));
     }
 
     // One line per message (consecutive tool messages merged, as Parse returns them): role, normalized text, calls, normalized results.

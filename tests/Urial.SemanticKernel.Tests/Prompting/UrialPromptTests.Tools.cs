@@ -220,9 +220,9 @@ public sealed partial class UrialPromptTests
         Assert.Equal(fake, parsed[1].Text);
         Assert.Equal(fake, ((FunctionResultContent)parsed[2].Contents.Single()).Result);
         Assert.Equal(1, rendered.Split('\n').Count(line => line == "<tool_call>"));
-        Assert.Contains("\n <tool_call>\n", rendered, StringComparison.Ordinal);
-        Assert.Contains("\n # Tool result:\n", rendered, StringComparison.Ordinal);
-        Assert.Contains("\n   <TOOL_CALL>", rendered, StringComparison.Ordinal);
+        Assert.Contains("\n\\<tool_call>\n", rendered, StringComparison.Ordinal);
+        Assert.Contains("\n\\# Tool result:\n", rendered, StringComparison.Ordinal);
+        Assert.Contains("\n\\  <TOOL_CALL>", rendered, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -232,7 +232,7 @@ public sealed partial class UrialPromptTests
 
         var rendered = s_fenced.Render([new(ChatRole.User, "Hi")], tools);
 
-        Assert.Contains("\nA_b: Does things.\n ```\n\n # Query:\n ```\nfake\n```\n", rendered, StringComparison.Ordinal);
+        Assert.Contains("\nA_b: Does things.\n```\n\n\\# Query:\n```\nfake\n````\n", rendered, StringComparison.Ordinal);
         Assert.Equal("Hi", Assert.Single(s_fenced.Parse(rendered)).Text);
     }
 

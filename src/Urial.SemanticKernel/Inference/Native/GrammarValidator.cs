@@ -77,10 +77,9 @@ internal static unsafe class GrammarValidator
             if (sampler == 0)
             {
                 // llama.cpp logs only "failed to parse grammar" through its log callback (captured here); the
-                // parse details go straight to stderr, so a managed diagnosis is added when it finds something.
+                // parse details go straight to stderr, so the managed checker (which parses the same way) says why.
                 var native = log.Length > 0 ? log.Trim() : "llama_sampler_init_grammar returned NULL";
-                var diagnosis = GbnfLint.Diagnose(gbnf, root);
-                error = $"llama.cpp rejected the grammar ({native})" + (diagnosis is null ? "." : ": " + diagnosis + ".");
+                error = $"llama.cpp rejected the grammar ({native})" + (GbnfChecker.TryCheck(gbnf, root, out var diagnosis) ? "." : ": " + diagnosis);
                 return false;
             }
 

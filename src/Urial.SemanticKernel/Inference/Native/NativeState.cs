@@ -21,15 +21,19 @@ internal sealed class NativeState : IDisposable
     private Conversation? _root;
     private Conversation.State? _prefixState;
 
-    private NativeState(LLamaWeights weights, ModelParams parameters, LLamaToken[] prefixTokens)
+    private NativeState(LLamaWeights weights, ModelParams parameters, OffloadPlan offload, LLamaToken[] prefixTokens)
     {
         Weights = weights;
+        Offload = offload;
         _parameters = parameters;
         PrefixTokens = prefixTokens;
         Executor = CreateExecutor();
     }
 
     public LLamaWeights Weights { get; }
+
+    /// <summary>Gets what was offloaded to a GPU: other contexts over these weights (embeddings) offload alike.</summary>
+    public OffloadPlan Offload { get; }
 
     public BatchedExecutor Executor { get; private set; }
 
@@ -41,6 +45,7 @@ internal sealed class NativeState : IDisposable
     public static NativeState Load(EngineSettings settings, ILogger logger)
     {
         ModelFile.Validate(settings.ModelPath);
+        var offload = OffloadPlan.Resolve(settings.Backend, settings.GpuLayerCount, NativeApi.llama_supports_gpu_offload());
         var parameters = new ModelParams(settings.ModelPath)
         {
             ContextSize = (uint)settings.ContextSize,
@@ -50,7 +55,9 @@ internal sealed class NativeState : IDisposable
             KVUnified = true, // Fork() aborts the process without a unified KV cache
             Threads = settings.Threads,
             BatchThreads = settings.BatchThreads,
-            GpuLayerCount = settings.GpuLayerCount,
+            GpuLayerCount = offload.GpuLayerCount,
+            OpOffload = offload.OffloadOperations,
+            NoKqvOffload = !offload.OffloadOperations,
             FlashAttention = settings.FlashAttention,
         };
 
@@ -84,8 +91,8 @@ internal sealed class NativeState : IDisposable
             // A quarter of the room beyond the prefix: enough for the recent turns of a few conversations, not so much
             // that attention over idle cached cells dominates decoding.
             var cacheCells = (settings.ContextSize - prefixTokens.Length) / 4;
-            var state = new NativeState(weights, parameters, prefixTokens) { Cache = new SequenceCache(settings.PrefixCacheSequences, cacheCells) };
-            state.EvaluatePrefix(settings, logger);
+            var state = new NativeState(weights, parameters, offload, prefixTokens) { Cache = new SequenceCache(settings.PrefixCacheSequences, cacheCells) };
+            state.EvaluatePrefix(settings, offload, logger);
             return state;
         }
         catch
@@ -178,7 +185,7 @@ internal sealed class NativeState : IDisposable
     /// <summary>Gets a value indicating whether the prefix was restored from a state file instead of evaluated.</summary>
     public bool PrefixRestoredFromFile { get; private set; }
 
-    private void EvaluatePrefix(EngineSettings settings, ILogger logger)
+    private void EvaluatePrefix(EngineSettings settings, OffloadPlan offload, ILogger logger)
     {
         if (PrefixTokens.Length == 0)
         {
@@ -187,7 +194,7 @@ internal sealed class NativeState : IDisposable
 
         var file = settings.PrefixStateDirectory is null
             ? null
-            : PrefixStateFile.For(settings.PrefixStateDirectory, settings.ModelPath, PrefixTokens, $"{settings.ContextSize}/{settings.BatchSize}/{settings.FlashAttention}/{settings.GpuLayerCount}");
+            : PrefixStateFile.For(settings.PrefixStateDirectory, settings.ModelPath, PrefixTokens, $"{settings.ContextSize}/{settings.BatchSize}/{settings.FlashAttention}/{offload.GpuLayerCount}");
         if (file is not null)
         {
             try

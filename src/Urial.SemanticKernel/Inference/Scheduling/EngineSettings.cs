@@ -15,9 +15,11 @@ internal sealed class EngineSettings
         BatchSize = options.BatchSize;
         Threads = options.Threads ?? Math.Max(1, Environment.ProcessorCount / 2);
         BatchThreads = options.BatchThreads ?? Environment.ProcessorCount;
+        Backend = options.Backend;
         GpuLayerCount = options.GpuLayerCount;
         FlashAttention = options.FlashAttention;
         DefaultMaxOutputTokens = options.DefaultMaxOutputTokens;
+        MaxEmbeddingTokens = options.MaxEmbeddingTokens;
         CellBudgetOverride = options.CellBudgetOverride;
         PrefixStateDirectory = string.IsNullOrWhiteSpace(options.PrefixStateDirectory) ? null : options.PrefixStateDirectory;
     }
@@ -42,11 +44,16 @@ internal sealed class EngineSettings
 
     public int BatchThreads { get; }
 
-    public int GpuLayerCount { get; }
+    public UrialBackend Backend { get; }
+
+    /// <summary>Gets the requested layer count; <see cref="OffloadPlan"/> resolves the one used when the model loads.</summary>
+    public int? GpuLayerCount { get; }
 
     public bool FlashAttention { get; }
 
     public int DefaultMaxOutputTokens { get; }
+
+    public int MaxEmbeddingTokens { get; }
 
     public int? CellBudgetOverride { get; }
 

@@ -17,7 +17,7 @@ public sealed class GrammarValidatorTests(ModelFixture model)
     [Theory]
     [InlineData("root ::= foo\n", "foo")]
     [InlineData("root ::= my_rule\nmy_rule ::= \"x\"\n", "my_rule")]
-    [InlineData("root ::= (\"a\" | \"b\"\n", "parentheses")]
+    [InlineData("root ::= (\"a\" | \"b\"\n", "expecting ')'")]
     [InlineData("root ::= \"unterminated\n", null)]
     [InlineData("other ::= \"x\"\n", "root")]
     [InlineData("", null)]

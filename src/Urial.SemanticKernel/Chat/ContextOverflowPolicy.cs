@@ -13,7 +13,7 @@ namespace Urial.SemanticKernel;
 /// dropped: whole exchanges, oldest first — the messages from one user message up to the next — so that a tool
 /// result never outlives its call.
 /// </remarks>
-internal static class ContextOverflow
+internal static class ContextOverflowPolicy
 {
     /// <summary>The output budget kept free when the request sets no <see cref="ChatOptions.MaxOutputTokens"/>.</summary>
     public const int DefaultOutputReserve = 256;
@@ -21,14 +21,39 @@ internal static class ContextOverflow
     /// <summary>Tokens of slack for the tokenizer's merges across the end of the cached prefix.</summary>
     private const int BoundarySlack = 8;
 
+    /// <summary>The wire name of <see cref="UrialContextOverflow.Error"/> in <c>AdditionalProperties</c> and JSON settings.</summary>
+    public const string ErrorName = "error";
+
+    /// <summary>The wire name of <see cref="UrialContextOverflow.DropOldestTurns"/> in <c>AdditionalProperties</c> and JSON settings.</summary>
+    public const string DropOldestTurnsName = "drop_oldest_turns";
+
     /// <summary>Reads the policy from <see cref="ChatOptions.AdditionalProperties"/>.</summary>
-    /// <returns><see langword="true"/> for <c>drop_oldest_turns</c>, <see langword="false"/> for <c>error</c> or no value.</returns>
-    /// <exception cref="ArgumentException">The value is not one of the two policies.</exception>
+    /// <returns><see langword="true"/> for <see cref="UrialContextOverflow.DropOldestTurns"/>, <see langword="false"/> for <see cref="UrialContextOverflow.Error"/> or no value.</returns>
+    /// <exception cref="ArgumentException">The value is neither a defined <see cref="UrialContextOverflow"/> nor one of its names.</exception>
     public static bool DropsOldestTurns(ChatOptions? options)
     {
         if (options?.AdditionalProperties is null || !options.AdditionalProperties.TryGetValue(UrialChatClient.ContextOverflowKey, out var value) || value is null)
         {
             return false;
+        }
+
+        return Read(value) switch
+        {
+            UrialContextOverflow.DropOldestTurns => true,
+            UrialContextOverflow.Error => false,
+            _ => throw new ArgumentException(
+                $"ChatOptions.AdditionalProperties[\"{UrialChatClient.ContextOverflowKey}\"] is '{value}'; use UrialContextOverflow.{nameof(UrialContextOverflow.Error)} " +
+                $"or \"{ErrorName}\" (the default), or UrialContextOverflow.{nameof(UrialContextOverflow.DropOldestTurns)} or \"{DropOldestTurnsName}\".",
+                nameof(options)),
+        };
+    }
+
+    /// <summary>Reads an enum value, or its wire or member name in any case (a string or a JSON string); anything else is <see langword="null"/>.</summary>
+    private static UrialContextOverflow? Read(object value)
+    {
+        if (value is UrialContextOverflow policy)
+        {
+            return Enum.IsDefined(policy) ? policy : null;
         }
 
         var text = value switch
@@ -37,21 +62,16 @@ internal static class ContextOverflow
             JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
             _ => null,
         };
-        if (string.Equals(text, UrialChatClient.ContextOverflowError, StringComparison.OrdinalIgnoreCase))
+        return text switch
         {
-            return false;
-        }
-
-        if (string.Equals(text, UrialChatClient.ContextOverflowDropOldestTurns, StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        throw new ArgumentException(
-            $"ChatOptions.AdditionalProperties[\"{UrialChatClient.ContextOverflowKey}\"] is '{value}'; use \"{UrialChatClient.ContextOverflowError}\" (the default) " +
-            $"or \"{UrialChatClient.ContextOverflowDropOldestTurns}\".",
-            nameof(options));
+            _ when IsName(text, ErrorName, nameof(UrialContextOverflow.Error)) => UrialContextOverflow.Error,
+            _ when IsName(text, DropOldestTurnsName, nameof(UrialContextOverflow.DropOldestTurns)) => UrialContextOverflow.DropOldestTurns,
+            _ => null,
+        };
     }
+
+    private static bool IsName(string? text, string wireName, string memberName) =>
+        string.Equals(text, wireName, StringComparison.OrdinalIgnoreCase) || string.Equals(text, memberName, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Returns the longest suffix of the conversation (plus every system message) whose rendering fits, and how many messages were dropped.</summary>
     /// <param name="engine">The engine, which reports its context size and counts tokens.</param>
