@@ -20,34 +20,36 @@ internal static class UrialRegistration
     /// <param name="configure">Configures the model's named options.</param>
     /// <param name="remoteEngine">Creates the engine of a model served remotely; <see langword="null"/> for the local LLamaSharp engine.</param>
     /// <remarks>A second registration under the same id only adds configuration: one engine (one copy of the weights) and one warm-up per id, shared by its chat client and embedding generator.</remarks>
+    /// <exception cref="InvalidOperationException">The id is already registered with an engine of the other kind (local or remote).</exception>
     public static void AddModel(IServiceCollection services, string? serviceId, Action<OptionsBuilder<UrialOptions>> configure, Func<IServiceProvider, IUrialEngine>? remoteEngine = null)
     {
+        var registered = services.FirstOrDefault(d => d.ServiceType == typeof(ModelRegistration) && d.IsKeyedService == (serviceId is not null) && Equals(d.ServiceKey, serviceId));
+        var model = (ModelRegistration?)(registered?.IsKeyedService == true ? registered.KeyedImplementationInstance : registered?.ImplementationInstance);
+        if (model is not null && model.IsRemote != remoteEngine is not null)
+        {
+            // The first registration of an id chose its engine: a later one of the other kind would silently run on it.
+            var id = serviceId is null ? "The unkeyed Urial model" : $"The Urial model '{serviceId}'";
+            throw new InvalidOperationException(model.IsRemote
+                ? $"{id} is already registered over a server; register the local model under its own service key."
+                : $"{id} is already registered over a local model file; register the server under its own service key.");
+        }
+
         var optionsBuilder = services.AddOptions<UrialOptions>(OptionsName(serviceId));
         configure(optionsBuilder);
         optionsBuilder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UrialOptions>, UrialOptionsValidator>());
-
-        if (services.Any(d => d.ServiceType == typeof(UrialServiceState) && d.IsKeyedService == (serviceId is not null) && Equals(d.ServiceKey, serviceId)))
+        if (model is not null)
         {
             return;
         }
 
+        services.AddKeyedSingleton(serviceId, new ModelRegistration(remoteEngine is not null));
         services.AddKeyedSingleton(serviceId, (sp, _) =>
             new UrialServiceState(serviceId, sp.GetRequiredService<IOptionsMonitor<UrialOptions>>().Get(OptionsName(serviceId))));
 
         // The container owns the engine through this one registration and disposes it once, when it is disposed itself.
         services.AddKeyedSingleton<IUrialEngine>(serviceId, (sp, _) =>
-        {
-            var state = sp.GetRequiredKeyedService<UrialServiceState>(serviceId);
-            if (state.Options.IsRemote != remoteEngine is not null)
-            {
-                // The first registration of an id chose its engine; a later one of the other kind would silently get it.
-                throw new InvalidOperationException(
-                    $"The Urial model {state.DisplayName} is registered both over a local model file and over a server: register each under its own service id.");
-            }
-
-            return remoteEngine?.Invoke(sp) ?? state.CreateEngine(sp.GetService<ILoggerFactory>());
-        });
+            remoteEngine?.Invoke(sp) ?? sp.GetRequiredKeyedService<UrialServiceState>(serviceId).CreateEngine(sp.GetService<ILoggerFactory>()));
 
         services.AddSingleton<IHostedService>(sp => new UrialWarmUpService(serviceId, sp));
     }
@@ -128,12 +130,17 @@ internal static class UrialRegistration
         // Resolving the engine through its registration keeps the container its only owner.
         _ = services.GetRequiredKeyedService<IUrialEngine>(serviceId);
         var state = services.GetRequiredKeyedService<UrialServiceState>(serviceId);
-        var engine = state.LocalEngine ?? throw new InvalidOperationException(state.Options.IsRemote
-            ? $"The Urial model {state.DisplayName} is served remotely; embeddings need the local UrialEngine: register the generator under its own service id with a model file."
-            : $"The IUrialEngine registered for the Urial model {state.DisplayName} was replaced by one that is not the local UrialEngine; embeddings need the local engine.");
+        var engine = state.LocalEngine ?? throw new InvalidOperationException(
+            $"The IUrialEngine registered for the Urial model {state.DisplayName} was replaced by one that is not the local UrialEngine; embeddings need the local engine.");
 
         var builder = new UrialEmbeddingGenerator(engine).AsBuilder();
         UrialDefaultMiddleware.AddTelemetryAndLogging(builder, services, state.Options.Middleware);
         return builder.Build(services);
+    }
+
+    /// <summary>Marks a service id as registered, and with which kind of engine.</summary>
+    private sealed class ModelRegistration(bool isRemote)
+    {
+        public bool IsRemote { get; } = isRemote;
     }
 }
