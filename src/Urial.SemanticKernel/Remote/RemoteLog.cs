@@ -16,4 +16,7 @@ internal static partial class RemoteLog
 
     [LoggerMessage(204, LogLevel.Information, "Urial remote engine: {Endpoint} answers again.")]
     public static partial void ReplicaRecovered(ILogger logger, Uri endpoint);
+
+    [LoggerMessage(205, LogLevel.Information, "Urial remote engine: the answer from {Endpoint} left its grammar after {AcceptedLength} valid characters; one repair request continues from there.")]
+    public static partial void RepairingAnswer(ILogger logger, Uri endpoint, int acceptedLength);
 }

@@ -111,11 +111,16 @@ public sealed partial class UrialRemoteEngine
         var promptCount = tokens?.Length ?? UpperBoundTokens(prompt);
         var budget = OutputBudget(promptCount, request.MaxOutputTokens, context, http.Endpoint);
         var grammar = request.Grammar;
-        if (grammar is not null && !dialect.ConstrainsGrammar)
+        if (grammar is { Trigger: null } && !dialect.ConstrainsGrammar)
         {
-            throw new NotSupportedException(
-                $"The server at {http.Endpoint.Address} speaks plain OpenAI completions, which cannot constrain output to a grammar (tool calls, JSON output). " +
-                "Use llama-server or vLLM (Dialect LlamaCpp or Vllm) for these requests.");
+            // The whole answer is constrained, and the server cannot do it: decode, validate, repair once.
+            var whole = new ValidatedDecoding(http, dialect, request, prompt, promptCount, null, 0, budget, context);
+            await foreach (var update in DecodeValidatedAsync(whole, cancellationToken).ConfigureAwait(false))
+            {
+                yield return update;
+            }
+
+            yield break;
         }
 
         var trigger = grammar?.Trigger;
@@ -186,7 +191,8 @@ public sealed partial class UrialRemoteEngine
     /// <summary>
     /// The model wrote the grammar's trigger: continue with a second request whose prompt is the first one plus the text before
     /// the trigger, under the whole grammar (whose language starts with the trigger). The server's prefix cache makes the
-    /// repeated prompt cheap; no lazy grammar is ever sent.
+    /// repeated prompt cheap; no lazy grammar is ever sent. A server that cannot constrain output decodes the continuation
+    /// freely and it is validated instead (<see cref="DecodeValidatedAsync"/>).
     /// </summary>
     private async IAsyncEnumerable<GenerationUpdate> ContinueUnderGrammarAsync(TriggeredContinuation first, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -194,6 +200,17 @@ public sealed partial class UrialRemoteEngine
         var tokens = await dialect.TokenizeAsync(http, first.Prompt, cancellationToken).ConfigureAwait(false);
         var promptCount = tokens?.Length ?? UpperBoundTokens(first.Prompt);
         var used = Math.Max(0, promptCount - first.PromptTokens); // the tokens of the text before the trigger
+        if (!dialect.ConstrainsGrammar)
+        {
+            var call = new ValidatedDecoding(http, dialect, request, first.Prompt, first.PromptTokens, first.Outcome.CachedPromptTokens, used, first.Budget, first.Context);
+            await foreach (var update in DecodeValidatedAsync(call, cancellationToken).ConfigureAwait(false))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
         var remaining = Math.Min(first.Budget - used, first.Context - promptCount);
         var outcome = new CompletionOutcome();
         if (remaining >= 1)

@@ -12,7 +12,9 @@ namespace Urial.SemanticKernel;
 /// Requests of one conversation go to the replica that already caches its prefix; a replica that fails before an answer starts
 /// is retried, then failed over; an answer that has started is never repeated. The servers' hazards are guarded on this side:
 /// prompts are counted with the server's tokenizer and never silently truncated, grammars are checked before they are sent,
-/// lazy grammars are never sent, and control-token text in a prompt stays text. This type is thread-safe.
+/// lazy grammars are never sent, and control-token text in a prompt stays text. On a server that cannot constrain output (plain
+/// OpenAI completions) an answer under a grammar is validated after decoding and repaired once, or the request fails.
+/// This type is thread-safe.
 /// </remarks>
 public sealed partial class UrialRemoteEngine : IUrialEngine
 {

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Urial.SemanticKernel.IntegrationTests.Remote;
 
@@ -44,14 +39,14 @@ public enum ProxyFault
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly HttpClient _upstream = new() { Timeout = Timeout.InfiniteTimeSpan };
     private readonly ConcurrentQueue<ProxyFault> _plan = new();
     private readonly LlamaServer _server;
 
-    private FaultProxy(WebApplication app, LlamaServer server)
+    private WebApplication _app = null!;
+
+    private FaultProxy(LlamaServer server)
     {
-        _app = app;
         _server = server;
     }
 
@@ -71,14 +66,8 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public static async Task<FaultProxy> StartAsync(LlamaServer server)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var proxy = new FaultProxy(app, server);
-        app.Run(proxy.HandleAsync);
-        await app.StartAsync();
-        proxy.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
+        var proxy = new FaultProxy(server);
+        (proxy._app, proxy.Address) = await LoopbackApp.StartAsync(app => app.Run(proxy.HandleAsync));
         return proxy;
     }
 
@@ -93,8 +82,7 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await LoopbackApp.StopAsync(_app);
         _upstream.Dispose();
     }
 

@@ -4,12 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Urial.SemanticKernel.IntegrationTests.Remote;
 
@@ -28,15 +23,15 @@ public sealed class VllmFake : IAsyncDisposable
         "frequency_penalty", "presence_penalty", "seed", "stop",
     ];
 
-    private readonly WebApplication _app;
     private readonly LlamaServer _server;
     private readonly string _version;
     private readonly int _maxModelLength;
     private readonly HttpClient _upstream = new() { Timeout = Timeout.InfiniteTimeSpan };
 
-    private VllmFake(WebApplication app, LlamaServer server, string version, int maxModelLength)
+    private WebApplication _app = null!;
+
+    private VllmFake(LlamaServer server, string version, int maxModelLength)
     {
-        _app = app;
         _server = server;
         _version = version;
         _maxModelLength = maxModelLength;
@@ -53,24 +48,21 @@ public sealed class VllmFake : IAsyncDisposable
     /// <param name="maxModelLength">The <c>max_model_len</c> reported (at most the server's slot context).</param>
     public static async Task<VllmFake> StartAsync(LlamaServer server, string version = "0.11.0", int maxModelLength = 8192)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var fake = new VllmFake(app, server, version, maxModelLength);
-        app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = ModelName, @object = "model", owned_by = "vllm", root = ModelName, max_model_len = maxModelLength } } }));
-        app.MapGet("/version", () => Results.Json(new { version }));
-        app.MapPost("/tokenize", (Func<HttpContext, Task<IResult>>)fake.TokenizeAsync);
-        app.MapPost("/v1/completions", fake.CompleteAsync);
-        await app.StartAsync();
-        fake.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/v1");
+        var fake = new VllmFake(server, version, maxModelLength);
+        (fake._app, var root) = await LoopbackApp.StartAsync(app =>
+        {
+            app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = ModelName, @object = "model", owned_by = "vllm", root = ModelName, max_model_len = maxModelLength } } }));
+            app.MapGet("/version", () => Results.Json(new { version }));
+            app.MapPost("/tokenize", (Func<HttpContext, Task<IResult>>)fake.TokenizeAsync);
+            app.MapPost("/v1/completions", fake.CompleteAsync);
+        });
+        fake.Address = new Uri(root, "v1");
         return fake;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await LoopbackApp.StopAsync(_app);
         _upstream.Dispose();
     }
 
@@ -170,21 +162,15 @@ public sealed class VllmFake : IAsyncDisposable
             var done = root.GetProperty("stop").GetBoolean();
             string? finish = !done ? null : root.GetProperty("stop_type").GetString() == "limit" ? "length" : "stop";
             object? stopReason = done && root.GetProperty("stopping_word").GetString() is { Length: > 0 } word ? word : null;
-            await SendAsync(context, new { id, @object = "text_completion", created = 0, model = ModelName, choices = new[] { new { index = 0, text = root.GetProperty("content").GetString(), logprobs = (object?)null, finish_reason = finish, stop_reason = stopReason } }, usage = (object?)null });
+            await LoopbackApp.SendEventAsync(context, new { id, @object = "text_completion", created = 0, model = ModelName, choices = new[] { new { index = 0, text = root.GetProperty("content").GetString(), logprobs = (object?)null, finish_reason = finish, stop_reason = stopReason } }, usage = (object?)null });
             if (done)
             {
                 var evaluated = root.GetProperty("timings").GetProperty("prompt_n").GetInt32();
                 var completion = root.GetProperty("tokens_predicted").GetInt32();
-                await SendAsync(context, new { id, @object = "text_completion", created = 0, model = ModelName, choices = Array.Empty<object>(), usage = new { prompt_tokens = promptTokens, completion_tokens = completion, total_tokens = promptTokens + completion, prompt_tokens_details = new { cached_tokens = promptTokens - evaluated } } });
+                await LoopbackApp.SendEventAsync(context, new { id, @object = "text_completion", created = 0, model = ModelName, choices = Array.Empty<object>(), usage = new { prompt_tokens = promptTokens, completion_tokens = completion, total_tokens = promptTokens + completion, prompt_tokens_details = new { cached_tokens = promptTokens - evaluated } } });
                 await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted);
                 return;
             }
         }
-    }
-
-    private static async Task SendAsync(HttpContext context, object chunk)
-    {
-        await context.Response.WriteAsync("data: " + JsonSerializer.Serialize(chunk) + "\n\n", context.RequestAborted);
-        await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 }
