@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Urial.SemanticKernel;
-using Urial.Testing;
 
 namespace Urial.Benchmarks;
 
@@ -14,6 +13,7 @@ internal static class ScaleOut
 {
     private const int SlotsPerReplica = 4;
     private const int ContextPerSlot = 8192;
+    private const int BatchSize = 512;
 
     public static async Task RunAsync(BenchArgs options, Report report)
     {
@@ -21,10 +21,10 @@ internal static class ScaleOut
         var turns = options.Quick ? 3 : 4;
         var concurrency = options.Quick ? 2 : 4;
         report.Note($"{conversations} conversations × {turns} turns, {concurrency} conversations at a time (turns of one conversation in order), 24 output tokens per answer; " +
-            $"each replica: llama-server -np {SlotsPerReplica} -c {SlotsPerReplica * ContextPerSlot} -t 1 on 127.0.0.1 (one core each); the client is this process.");
+            $"each replica: llama-server -np {SlotsPerReplica} -c {SlotsPerReplica * ContextPerSlot} -t 1 -tb 1 -b {BatchSize} -ub {BatchSize} on 127.0.0.1 (one core each); the client is this process.");
         foreach (var (name, replicas, affinity) in new[] { ("1 · one replica", 1, true), ("2 · two replicas, prefix affinity", 2, true), ("3 · two replicas, no affinity", 2, false) })
         {
-            var servers = await Task.WhenAll(Enumerable.Range(0, replicas).Select(_ => LlamaServer.StartAsync(ContextPerSlot, SlotsPerReplica, modelPath: options.ModelPath)));
+            var servers = await Task.WhenAll(Enumerable.Range(0, replicas).Select(_ => LlamaServer.StartAsync(options.ModelPath, SlotsPerReplica, threads: 1, batchThreads: 1, ContextPerSlot, BatchSize)));
             try
             {
                 var engineOptions = new UrialRemoteEngineOptions { PrefixAffinity = affinity, AttemptTimeout = TimeSpan.FromMinutes(5) };
@@ -41,7 +41,7 @@ internal static class ScaleOut
             {
                 foreach (var server in servers)
                 {
-                    await server.DisposeAsync();
+                    server.Dispose();
                 }
             }
         }

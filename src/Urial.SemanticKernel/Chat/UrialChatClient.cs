@@ -111,6 +111,7 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
         }
 
         var calls = new ToolCallCollector(tools is { IsRendered: true }, callFromFirstToken: request.Grammar is { Trigger: null });
+        var ending = new AnswerEnding(Prompt);
 
         var responseId = "urial-" + Guid.NewGuid().ToString("N");
         var messageId = "msg-" + Guid.NewGuid().ToString("N");
@@ -118,6 +119,7 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
         await foreach (var update in Engine.GenerateAsync(request, cancellationToken).ConfigureAwait(false))
         {
             var text = calls.Accept(update.Text);
+            text = update.FinishReason is null ? ending.Accept(text) : ending.Finish(text);
             var chatUpdate = new ChatResponseUpdate(ChatRole.Assistant, text.Length > 0 ? [new TextContent(text)] : [])
             {
                 ResponseId = responseId,

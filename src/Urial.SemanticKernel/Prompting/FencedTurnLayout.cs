@@ -32,6 +32,42 @@ internal sealed class FencedTurnLayout : TurnLayout
     /// <inheritdoc/>
     public override string Normalize(string text) => text;
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The answer's turn was opened with <c>```</c>; a last line of three or more backticks (then only blanks) closes it
+    /// when the fences before it are paired, that is when the answer's own code blocks are all closed. An odd count
+    /// means that last fence closes the answer's last code block, which is answer text.
+    /// </remarks>
+    public override int AnswerEndLength(string answer)
+    {
+        var end = answer.TrimEnd(' ', '\t', '\r', '\n');
+        var lineStart = end.LastIndexOfAny(['\n', '\r']) + 1;
+        var last = new MarkdownLine(end.AsSpan(lineStart));
+        if (last.FenceCharacter != '`' || last.Indent != 0 || !last.Closes('`', 3))
+        {
+            return 0;
+        }
+
+        var fencesBefore = 0;
+        foreach (var line in end[..lineStart].Split('\n'))
+        {
+            if (new MarkdownLine(line.TrimEnd('\r')).FenceCharacter != '\0')
+            {
+                fencesBefore++;
+            }
+        }
+
+        if (fencesBefore % 2 != 0)
+        {
+            return 0;
+        }
+
+        // The line break before the fence belongs to the closing too.
+        var cut = lineStart > 0 && answer[lineStart - 1] == '\n' ? lineStart - 1 : lineStart;
+        cut = cut > 0 && answer[cut - 1] == '\r' ? cut - 1 : cut;
+        return answer.Length - cut;
+    }
+
     /// <summary>Returns the fence that encloses <paramref name="body"/>: <c>```</c>, or one backtick longer than the body's longest run.</summary>
     /// <param name="body">The escaped body.</param>
     /// <returns>The fence.</returns>

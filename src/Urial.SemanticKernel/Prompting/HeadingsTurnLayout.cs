@@ -33,6 +33,10 @@ internal sealed class HeadingsTurnLayout : TurnLayout
     public override string Normalize(string text) => text.Trim('\n');
 
     /// <inheritdoc/>
+    /// <remarks>A body ends where its newlines begin: the format trims them from every turn.</remarks>
+    public override int AnswerEndLength(string answer) => answer.Length - answer.TrimEnd('\n').Length;
+
+    /// <inheritdoc/>
     protected override void AppendFramed(StringBuilder builder, PromptTurnKind kind, string body) =>
         builder.Append(Heading(kind)).Append(body).Append('\n');
 

@@ -109,6 +109,11 @@ internal abstract class TurnLayout
     /// <param name="builder">The prompt being built.</param>
     public void AppendAnswerOpening(StringBuilder builder) => builder.Append(AnswerOpening);
 
+    /// <summary>Returns how many characters at the end of a finished answer are the end of its turn, not answer text.</summary>
+    /// <param name="answer">The whole answer the model wrote before it stopped (at its end-of-generation token or its budget).</param>
+    /// <returns>The length of the turn's closing at the end of <paramref name="answer"/>; 0 when it has none.</returns>
+    public abstract int AnswerEndLength(string answer);
+
     /// <summary>Returns the text a turn has after rendering and parsing: the reference's normalization, if any.</summary>
     /// <param name="text">The message text.</param>
     /// <returns>The normalized text.</returns>

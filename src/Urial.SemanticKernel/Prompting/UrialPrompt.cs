@@ -21,6 +21,9 @@ public sealed class UrialPrompt
 {
     private const string DefaultResourceName = "Urial.SemanticKernel.Prompts.default.txt";
 
+    /// <summary>The largest prompt file <see cref="Load"/> reads: 4 MiB, far more than any context holds.</summary>
+    private const int MaxFileBytes = 4 * 1024 * 1024;
+
     private static readonly Lazy<UrialPrompt> s_default = new(LoadDefault);
 
     private readonly TurnLayout _layout;
@@ -48,18 +51,29 @@ public sealed class UrialPrompt
     /// <summary>Gets the strings that end an answer because the model starts a new turn; a stop matcher cuts at the earliest match.</summary>
     internal IReadOnlyList<string> StopSequences => _layout.StopSequences;
 
+    /// <summary>Returns how many characters at the end of a finished answer close its turn (the fenced format's closing fence) and are not answer text.</summary>
+    /// <param name="answer">The whole answer.</param>
+    /// <returns>The number of characters to drop from its end.</returns>
+    internal int AnswerEndLength(string answer) => _layout.AnswerEndLength(answer);
+
     /// <summary>Loads a prompt file in the paper's layout.</summary>
     /// <param name="path">The path of the file; its bytes are read as UTF-8 and used as-is, without trimming or newline normalization.</param>
     /// <returns>The prompt, named after the file.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is <see langword="null"/>.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not valid UTF-8 or contains no turns.</exception>
+    /// <exception cref="InvalidDataException">The file is larger than 4 MiB, is not valid UTF-8 or contains no turns.</exception>
     public static UrialPrompt Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"The URIAL prompt file '{path}' was not found.", path);
+        }
+
+        var length = new FileInfo(path).Length;
+        if (length > MaxFileBytes)
+        {
+            throw new InvalidDataException($"The URIAL prompt file '{path}' has {length:N0} bytes; a prompt file may have at most {MaxFileBytes:N0} (a URIAL prompt is a few thousand characters, and all of it must fit the context).");
         }
 
         string text;

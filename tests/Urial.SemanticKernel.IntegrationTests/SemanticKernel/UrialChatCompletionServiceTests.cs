@@ -73,14 +73,26 @@ public sealed class UrialChatCompletionServiceTests : IAsyncLifetime
         var service = _kernel.GetRequiredService<IChatCompletionService>();
         var history = new ChatHistory();
         history.AddUserMessage("Tell me a story.");
+        var greedy = await service.GetChatMessageContentAsync(history, new UrialPromptExecutionSettings { MaxTokens = 30, Temperature = 0f, RepeatPenalty = 1.0f }, _kernel, Token);
 
-        var seeded = new UrialPromptExecutionSettings { MaxTokens = 30, Temperature = 1.0f, TopK = 40, MinP = 0.05f, RepeatPenalty = 1.0f, Seed = 11 };
-        var first = await service.GetChatMessageContentAsync(history, seeded, _kernel, Token);
-        var again = await service.GetChatMessageContentAsync(history, seeded, _kernel, Token);
-        var invalid = new UrialPromptExecutionSettings { MinP = 2f };
+        // Sampling at temperature 1.5 with these filters keeps only the most likely token: the greedy answer, whatever the
+        // seed. Without the knob, each of these samples freely (and these seeds were checked to leave the greedy path).
+        foreach (var filtered in new[]
+        {
+            new UrialPromptExecutionSettings { MaxTokens = 30, Temperature = 1.5f, TopK = 1, RepeatPenalty = 1.0f, Seed = 11 },
+            new UrialPromptExecutionSettings { MaxTokens = 30, Temperature = 1.5f, MinP = 1f, RepeatPenalty = 1.0f, Seed = 12 },
+        })
+        {
+            var answer = await service.GetChatMessageContentAsync(history, filtered, _kernel, Token);
+            filtered.TopK = null;
+            filtered.MinP = null;
+            var unfiltered = await service.GetChatMessageContentAsync(history, filtered, _kernel, Token);
 
-        Assert.Equal(first.Content, again.Content);
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => service.GetChatMessageContentAsync(history, invalid, _kernel, Token));
+            Assert.Equal(greedy.Content, answer.Content);
+            Assert.NotEqual(greedy.Content, unfiltered.Content);
+        }
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => service.GetChatMessageContentAsync(history, new UrialPromptExecutionSettings { MinP = 2f }, _kernel, Token));
         Assert.Contains("MinP", error.Message, StringComparison.Ordinal);
     }
 

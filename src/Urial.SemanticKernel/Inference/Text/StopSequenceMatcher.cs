@@ -7,9 +7,10 @@ namespace Urial.SemanticKernel;
 /// </summary>
 /// <remarks>
 /// Text is held back while its tail could still grow into a stop sequence; the earliest complete
-/// match cuts the stream. A held tail that is still undecided when generation ends is discarded:
-/// it is the start of a turn boundary (a closing fence, blank lines before a heading) that the
-/// model did not finish, never answer text worth showing.
+/// match cuts the stream. A held tail that never became a stop is released when generation ends:
+/// "I recommend C#" keeps its "#" although "#" could have begun "# Query". Whether the end of an
+/// answer closes its turn (the fenced format's closing fence) is the prompt format's to decide,
+/// not this matcher's.
 /// </remarks>
 internal sealed class StopSequenceMatcher
 {
@@ -35,6 +36,10 @@ internal sealed class StopSequenceMatcher
     public int Released { get; private set; }
 
     /// <summary>Adds decoded text and returns the part that can be released now.</summary>
+    /// <remarks>
+    /// The output is the text up to the earliest start of any stop sequence. A complete match therefore cuts only when no
+    /// other stop sequence could still complete from an earlier start (a held partial match); until then it is held too.
+    /// </remarks>
     public string Append(string text)
     {
         if (Stopped || Triggered || text.Length == 0)
@@ -44,18 +49,14 @@ internal sealed class StopSequenceMatcher
 
         _pending.Append(text);
         var pending = _pending.ToString();
-
         var (cut, stop) = EarliestMatch(pending);
-        if (cut >= 0)
+        var heldFrom = pending.Length - LongestHeldTail(pending);
+        if (cut >= 0 && cut <= heldFrom)
         {
-            Triggered = ReferenceEquals(stop, _trigger);
-            Stopped = !Triggered;
-            _pending.Clear();
-            Released += cut;
-            return pending[..cut];
+            return Cut(pending, cut, stop);
         }
 
-        var release = pending.Length - LongestHeldTail(pending);
+        var release = cut >= 0 ? Math.Min(cut, heldFrom) : heldFrom;
         if (release > 0 && char.IsHighSurrogate(pending[release - 1]))
         {
             release--; // never split a surrogate pair across two releases
@@ -66,12 +67,32 @@ internal sealed class StopSequenceMatcher
         return pending[..release];
     }
 
-    /// <summary>Ends the stream: returns held text that cannot begin a stop sequence (none, by construction, except a lone surrogate).</summary>
+    /// <summary>Ends the stream: returns the held text up to the earliest stop sequence it holds, or all of it.</summary>
+    /// <remarks>A trigger held at the end is cut like a stop sequence: the call it began was never written.</remarks>
     public string Finish()
     {
         var pending = _pending.ToString();
+        var (cut, _) = EarliestMatch(pending);
+        if (cut >= 0)
+        {
+            Stopped = true;
+            _pending.Clear();
+            Released += cut;
+            return pending[..cut];
+        }
+
         _pending.Clear();
-        return LongestHeldTail(pending) == pending.Length ? string.Empty : pending;
+        Released += pending.Length;
+        return pending;
+    }
+
+    private string Cut(string pending, int cut, string? stop)
+    {
+        Triggered = ReferenceEquals(stop, _trigger);
+        Stopped = !Triggered;
+        _pending.Clear();
+        Released += cut;
+        return pending[..cut];
     }
 
     private (int Index, string? Stop) EarliestMatch(string text)

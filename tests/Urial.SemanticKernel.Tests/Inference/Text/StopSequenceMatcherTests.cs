@@ -32,12 +32,17 @@ public class StopSequenceMatcherTests
         Assert.Equal("a", matcher.Append("a\n\n# Query END"));
     }
 
-    [Fact]
-    public void A_held_tail_that_never_became_a_stop_is_dropped_at_the_end()
+    [Theory]
+    [InlineData("I recommend C#")]
+    [InlineData("Use F#")]
+    [InlineData("Press #")]
+    [InlineData("Done.\n```")]
+    public void A_held_tail_that_never_became_a_stop_is_released_at_the_end(string text)
     {
-        var matcher = new StopSequenceMatcher(["\n```\n\n# Query"]);
-        Assert.Equal("Done.", matcher.Append("Done.\n```"));
-        Assert.Equal(string.Empty, matcher.Finish());
+        var matcher = new StopSequenceMatcher(["# Query", "\n# Query", "\n```\n\n# Query"]);
+        var released = matcher.Append(text);
+        Assert.True(released.Length < text.Length, "part of the text is held: it could still begin a stop");
+        Assert.Equal(text, released + matcher.Finish());
     }
 
     [Fact]
@@ -50,14 +55,23 @@ public class StopSequenceMatcherTests
     }
 
     [Fact]
-    public void Releases_exactly_the_text_before_the_first_stop_however_the_text_is_split()
+    public void Releases_exactly_the_text_before_the_earliest_stop_or_all_of_it_however_the_text_is_split()
     {
-        var alphabet = Gen.OneOf("a", "#", " ", "\n", "`", "Q", "Query", "```", "\n\n");
-        Gen.Select(alphabet.Array[0, 30], Gen.Int[1, 5].Array[1, 30], Gen.OneOf("# Query", "\n```\n\n#", "``", "aa"))
-            .Sample((parts, cuts, stop) =>
+        // The definition: the output is the text up to the earliest occurrence of any stop sequence, or the whole text;
+        // while streaming, what is released is always a prefix of that output.
+        var alphabet = Gen.OneOf("a", "#", " ", "\n", "`", "Q", "Query", "```", "\n\n", "\uD83D\uDE00", "é");
+        var stops = Gen.OneOf("# Query", "\n```\n\n#", "``", "aa", "\n\n# User", "Q", "\uDE00a").Array[1, 3];
+        var cases = Gen.Select(alphabet.Array[0, 30], Gen.Int[1, 5].Array[1, 30], stops);
+        PropertyRun.Check(
+            cases,
+            sample =>
             {
+                var (parts, cuts, stopSequences) = sample;
                 var text = string.Concat(parts);
-                var matcher = new StopSequenceMatcher([stop]);
+                var earliest = stopSequences.Select(stop => text.IndexOf(stop, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
+                var expected = earliest >= 0 ? text[..earliest] : text;
+
+                var matcher = new StopSequenceMatcher(stopSequences);
                 var released = new StringBuilder();
                 var position = 0;
                 foreach (var cut in cuts.Append(int.MaxValue))
@@ -65,30 +79,19 @@ public class StopSequenceMatcherTests
                     var length = Math.Min(cut, text.Length - position);
                     released.Append(matcher.Append(text.Substring(position, length)));
                     position += length;
+                    Assert.StartsWith(released.ToString(), expected, StringComparison.Ordinal);
                 }
 
                 if (!matcher.Stopped)
                 {
-                    released.Append(matcher.Finish());
+                    released.Append(matcher.Finish()); // a stop may complete only behind a partial one that started earlier
                 }
 
-                var index = text.IndexOf(stop, StringComparison.Ordinal);
-                var expected = index >= 0 ? text[..index] : Unheld(text, stop);
-                return released.ToString() == expected;
-            });
-    }
-
-    // Without a match, everything is released except a tail that is a proper prefix of the stop.
-    private static string Unheld(string text, string stop)
-    {
-        for (var length = Math.Min(stop.Length - 1, text.Length); length > 0; length--)
-        {
-            if (text.EndsWith(stop[..length], StringComparison.Ordinal))
-            {
-                return text[..^length];
-            }
-        }
-
-        return text;
+                Assert.Equal(expected, released.ToString());
+                Assert.Equal(earliest >= 0, matcher.Stopped);
+            },
+            cases: 5000,
+            seed: 5101,
+            describe: sample => System.Text.Json.JsonSerializer.Serialize(new { text = string.Concat(sample.Item1), cuts = sample.Item2, stops = sample.Item3 }));
     }
 }
