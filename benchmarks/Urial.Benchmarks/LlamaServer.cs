@@ -26,6 +26,9 @@ internal sealed class LlamaServer : IDisposable
 
     public int Slots { get; }
 
+    /// <summary>Gets the server's base address on loopback.</summary>
+    public Uri Address => _http.BaseAddress!;
+
     /// <summary>Gets the server's <c>build_info</c> (e.g. <c>b4748-c392e509</c>).</summary>
     public string BuildInfo { get; private set; } = "?";
 

@@ -6,6 +6,15 @@ using Urial.Benchmarks;
 using Urial.SemanticKernel;
 
 var options = BenchArgs.Parse(args);
+if (options.Only.Count == 1 && options.Runs("scaleout"))
+{
+    // Servers only: the in-process engine is not loaded, so it takes no cores from the llama-server replicas.
+    var scaleOut = new Report();
+    await ScaleOut.RunAsync(options, scaleOut);
+    Console.WriteLine(scaleOut.ToMarkdown($"Urial.SemanticKernel scale-out benchmark — model `{Path.GetFileName(options.ModelPath)}`, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+    return;
+}
+
 // The engine's defaults: half the cores decode, all cores evaluate prompts (section 6 measures why).
 var threads = options.Threads ?? Math.Max(1, Environment.ProcessorCount / 2);
 const int ContextSize = 8192;

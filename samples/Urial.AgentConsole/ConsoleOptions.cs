@@ -9,6 +9,8 @@ internal sealed record ConsoleOptions
     public const string Usage = """
         Usage: Urial.AgentConsole [options]
           --model <path>        GGUF base model (default: URIAL_MODEL, shared/models/stories260K.gguf, the user cache, or a download)
+          --server <url>        use a serving engine instead of a local model: llama-server, vLLM or any OpenAI-compatible
+                                completions server (e.g. http://localhost:8080, http://vllm:8000/v1); API key from URIAL_API_KEY
           --prompt <default|path>  URIAL prompt: the built-in one or a file (default: default)
           --ask "<question>"    answer one question on stdout and exit
           --agent               run the tools through an Agent Framework ChatClientAgent instead of the Semantic Kernel kernel
@@ -17,6 +19,8 @@ internal sealed record ConsoleOptions
         """;
 
     public string? ModelPath { get; init; }
+
+    public Uri? Server { get; init; }
 
     public string Prompt { get; init; } = "default";
 
@@ -41,6 +45,7 @@ internal sealed record ConsoleOptions
             options = args[i] switch
             {
                 "--model" => options with { ModelPath = Value(args, ref i) },
+                "--server" => options with { Server = HttpUri(args, ref i) },
                 "--prompt" => options with { Prompt = Value(args, ref i) },
                 "--ask" => options with { Ask = Value(args, ref i) },
                 "--agent" => options with { UseAgent = true },
@@ -62,6 +67,15 @@ internal sealed record ConsoleOptions
         }
 
         return args[i];
+    }
+
+    private static Uri HttpUri(IReadOnlyList<string> args, ref int i)
+    {
+        var name = args[i];
+        var text = Value(args, ref i);
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new AgentConsoleException($"Option '{name}' needs an http or https address, not '{text}'.");
     }
 
     private static int PositiveInt(IReadOnlyList<string> args, ref int i)

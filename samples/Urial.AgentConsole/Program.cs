@@ -52,12 +52,25 @@ internal static class Program
 
             // With --ask, stdout carries the answer alone so it can be piped; progress goes to stderr.
             var ui = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(options.Ask is null ? stdout : stderr) });
-            var locator = new ModelLocator(getEnvironment, new ModelDownloader(ui, s_downloadTimeout));
-            var modelPath = await locator.LocateAsync(options.ModelPath, cancellationToken);
             var prompt = LoadPrompt(options.Prompt);
+            var notes = new NotesStore(NotesStore.DefaultPath(getEnvironment));
+            string modelPath;
+            AssistantHost host;
+            if (options.Server is { } server)
+            {
+                modelPath = server.ToString();
+                host = AssistantHost.CreateRemote(server, getEnvironment("URIAL_API_KEY"), prompt, notes);
+            }
+            else
+            {
+                var locator = new ModelLocator(getEnvironment, new ModelDownloader(ui, s_downloadTimeout));
+                modelPath = await locator.LocateAsync(options.ModelPath, cancellationToken);
+                host = AssistantHost.Create(modelPath, prompt, notes);
+            }
 
-            await using var host = AssistantHost.Create(modelPath, prompt, new NotesStore(NotesStore.DefaultPath(getEnvironment)));
-            await ui.Status().StartAsync($"Loading {Markup.Escape(Path.GetFileName(modelPath))} and evaluating the URIAL prefix…", _ => host.WarmUpAsync(cancellationToken));
+            await using var owned = host;
+            var loading = options.Server is null ? $"Loading {Path.GetFileName(modelPath)} and evaluating the URIAL prefix…" : $"Connecting to {modelPath}…";
+            await ui.Status().StartAsync(Markup.Escape(loading), _ => host.WarmUpAsync(cancellationToken));
             var conversation = new Conversation(host.CreateAssistant(options.UseAgent, options.MaxTokens), host.Client);
 
             if (options.Ask is { } question)
@@ -85,7 +98,7 @@ internal static class Program
             await stderr.WriteLineAsync("error: " + e.Message);
             return 1;
         }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException or InvalidOperationException or UrialContextLengthExceededException or LLama.Exceptions.RuntimeError or Microsoft.Extensions.Options.OptionsValidationException)
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException or InvalidOperationException or UrialContextLengthExceededException or LLama.Exceptions.RuntimeError or Microsoft.Extensions.Options.OptionsValidationException or UrialRemoteEngineException)
         {
             // A model that fails to load or a prompt that does not parse: the message is useful, the stack trace is not.
             await stderr.WriteLineAsync($"error: {e.Message}");

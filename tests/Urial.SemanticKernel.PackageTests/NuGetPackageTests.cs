@@ -54,6 +54,7 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
         Assert.Contains("LICENSE", entries);
         Assert.Contains("lib/net10.0/Urial.SemanticKernel.dll", entries);
         Assert.Contains("lib/net10.0/Urial.SemanticKernel.xml", entries);
+        Assert.Contains("buildTransitive/Urial.SemanticKernel.targets", entries); // keeps ASP.NET Core applications' [LoggerMessage] building (see the file)
         Assert.DoesNotContain(entries, entry => entry.StartsWith("content", StringComparison.Ordinal) || entry.StartsWith("runtimes", StringComparison.Ordinal));
 
         using var symbols = ZipFile.OpenRead(library.SymbolPackage);

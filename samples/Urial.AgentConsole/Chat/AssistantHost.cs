@@ -28,18 +28,31 @@ internal sealed class AssistantHost : IAsyncDisposable
     /// <summary>Gets the number of tokens of the URIAL prefix held in the KV cache, once warmed up.</summary>
     public int? CachedPrefixTokens => (Engine as UrialEngine)?.CachedPrefixTokenCount;
 
-    public int? ContextSize => (Engine as UrialEngine)?.ContextSize;
+    /// <summary>Gets the context size; a remote engine knows it once warmed up.</summary>
+    public int ContextSize => Engine.ContextSize;
 
     /// <summary>Builds the kernel with the Urial chat-completion service and the clock, calculator and notes plugins.</summary>
     /// <param name="modelPath">The GGUF model.</param>
     /// <param name="prompt">The URIAL prompt.</param>
     /// <param name="notes">Where the notes plugin keeps its notes.</param>
     /// <returns>The host; nothing is loaded until <see cref="WarmUpAsync"/>.</returns>
-    public static AssistantHost Create(string modelPath, UrialPrompt prompt, NotesStore notes)
+    public static AssistantHost Create(string modelPath, UrialPrompt prompt, NotesStore notes) =>
+        Create(builder => builder.AddUrialChatCompletion(modelPath, prompt), prompt, notes);
+
+    /// <summary>Builds the kernel over a serving engine (llama-server, vLLM, OpenAI-compatible completions) instead of a local model.</summary>
+    /// <param name="server">The server's base address.</param>
+    /// <param name="apiKey">The API key, or <see langword="null"/>.</param>
+    /// <param name="prompt">The URIAL prompt.</param>
+    /// <param name="notes">Where the notes plugin keeps its notes.</param>
+    /// <returns>The host; nothing is sent until <see cref="WarmUpAsync"/>.</returns>
+    public static AssistantHost CreateRemote(Uri server, string? apiKey, UrialPrompt prompt, NotesStore notes) =>
+        Create(builder => builder.AddUrialChatCompletion(server, apiKey: apiKey, prompt: prompt), prompt, notes);
+
+    private static AssistantHost Create(Action<IKernelBuilder> addChatCompletion, UrialPrompt prompt, NotesStore notes)
     {
         var builder = Kernel.CreateBuilder();
 
-        builder.AddUrialChatCompletion(modelPath, prompt);
+        addChatCompletion(builder);
         builder.Plugins.AddFromObject(new ClockPlugin(), "Clock");
         builder.Plugins.AddFromType<CalculatorPlugin>("Calculator");
         builder.Plugins.AddFromObject(new NotesPlugin(notes), "Notes");

@@ -14,7 +14,7 @@ internal static class Banner
         Row("model", $"{host.Engine.ModelId} ({modelPath})");
         Row("prompt", host.Prompt.Name);
         Row("prefix tokens", host.CachedPrefixTokens?.ToString(CultureInfo.InvariantCulture) ?? "-");
-        Row("context size", host.ContextSize?.ToString(CultureInfo.InvariantCulture) ?? "-");
+        Row("context size", host.ContextSize.ToString(CultureInfo.InvariantCulture));
         Row("runtime", assistant.Runtime);
         Row("tools", "Clock, Calculator, Notes");
         console.Write(grid);

@@ -26,8 +26,13 @@ internal static class ChatOptionsTranslator
     public const string LogitBiasKey = "logit_bias";
 
     /// <summary>Translates a rendered prompt and the options into an engine request and the plan of its grammar.</summary>
+    /// <param name="prompt">The rendered prompt.</param>
+    /// <param name="options">The caller's options, or <see langword="null"/>.</param>
+    /// <param name="promptStopSequences">The prompt format's turn markers.</param>
+    /// <param name="tools">The tools offered, or <see langword="null"/>.</param>
+    /// <param name="conversationKey">The conversation's routing key for engines with several replicas, or <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">An option is invalid, a schema cannot be turned into a grammar, or the output budget is too small; the message says what to fix.</exception>
-    public static (GenerationRequest Request, ChatGrammarPlan Plan) ToRequest(string prompt, ChatOptions? options, IEnumerable<string> promptStopSequences, PromptTools? tools = null)
+    public static (GenerationRequest Request, ChatGrammarPlan Plan) ToRequest(string prompt, ChatOptions? options, IEnumerable<string> promptStopSequences, PromptTools? tools = null, string? conversationKey = null)
     {
         var sampling = SamplingParameters.Default;
         if (options is not null)
@@ -54,6 +59,7 @@ internal static class ChatOptionsTranslator
             MaxOutputTokens = plan.Grammar is null ? options?.MaxOutputTokens : plan.Budget,
             StopSequences = [.. promptStopSequences, .. options?.StopSequences ?? [], .. plan.StopSequences],
             Grammar = plan.Grammar,
+            ConversationKey = conversationKey,
         };
         try
         {

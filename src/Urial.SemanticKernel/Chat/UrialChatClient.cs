@@ -42,7 +42,7 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
     /// <param name="engine">The engine that completes prompts; disposing this client does not dispose it. For the local engine, set its <see cref="UrialEngineOptions.CachedPrefix"/> to <paramref name="prompt"/>'s text so the prefix is evaluated once.</param>
     /// <param name="prompt">The URIAL prompt; <see langword="null"/> uses <see cref="UrialPrompt.Default"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="engine"/> is <see langword="null"/>.</exception>
-    /// <remarks>Several clients (and an embedding generator) may share one engine; whoever created the engine disposes it. <see cref="FromModel"/> creates a client that owns its engine.</remarks>
+    /// <remarks>Several clients (and an embedding generator) may share one engine; whoever created the engine disposes it. <see cref="FromModel"/> and <see cref="FromServer"/> create a client that owns its engine.</remarks>
     public UrialChatClient(IUrialEngine engine, UrialPrompt? prompt = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
@@ -74,6 +74,19 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
         return new UrialChatClient(engine, prompt) { _ownedEngine = engine };
     }
 
+    /// <summary>Creates a client over serving engines (llama-server, vLLM, OpenAI-compatible completions) that serve a base model.</summary>
+    /// <param name="options">The servers and how to reach them; at least one endpoint is required.</param>
+    /// <param name="prompt">The URIAL prompt; <see langword="null"/> uses <see cref="UrialPrompt.Default"/>.</param>
+    /// <param name="loggerFactory">The logger factory, or <see langword="null"/>.</param>
+    /// <returns>A client that owns its engine: dispose it to close the engine's connections.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public static UrialChatClient FromServer(UrialRemoteEngineOptions options, UrialPrompt? prompt = null, ILoggerFactory? loggerFactory = null)
+    {
+        var engine = new UrialRemoteEngine(options, loggerFactory);
+        return new UrialChatClient(engine, prompt) { _ownedEngine = engine };
+    }
+
     /// <inheritdoc/>
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         // One code path for both shapes: the response is exactly the concatenation of the stream.
@@ -87,14 +100,15 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
         var tools = PromptTools.From(options);
         var conversation = WithInstructions(messages, options).ToList();
         var prompt = Prompt.Render(conversation, tools);
-        var (request, plan) = ChatOptionsTranslator.ToRequest(prompt, options, Prompt.StopSequences, tools);
+        var conversationKey = ConversationKey(conversation, tools, prompt);
+        var (request, plan) = ChatOptionsTranslator.ToRequest(prompt, options, Prompt.StopSequences, tools, conversationKey);
         var dropped = 0;
         if (ContextOverflowPolicy.DropsOldestTurns(options))
         {
             (var fitted, dropped) = await ContextOverflowPolicy.FitAsync(Engine, conversation, kept => Prompt.Render(kept, tools), request.MaxOutputTokens, cancellationToken).ConfigureAwait(false);
             if (dropped > 0)
             {
-                (request, plan) = ChatOptionsTranslator.ToRequest(fitted, options, Prompt.StopSequences, tools);
+                (request, plan) = ChatOptionsTranslator.ToRequest(fitted, options, Prompt.StopSequences, tools, conversationKey);
             }
         }
 
@@ -182,12 +196,19 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
         return serviceType == typeof(UrialPrompt) ? Prompt : null;
     }
 
-    /// <summary>Disposes the engine if this client created it (<see cref="FromModel"/>); an engine passed to the constructor stays its owner's.</summary>
+    /// <summary>Disposes the engine if this client created it (<see cref="FromModel"/>, <see cref="FromServer"/>); an engine passed to the constructor stays its owner's.</summary>
     public void Dispose() => Interlocked.Exchange(ref _ownedEngine, null)?.Dispose();
 
-    /// <summary>Disposes the engine if this client created it (<see cref="FromModel"/>); an engine passed to the constructor stays its owner's.</summary>
+    /// <summary>Disposes the engine if this client created it (<see cref="FromModel"/>, <see cref="FromServer"/>); an engine passed to the constructor stays its owner's.</summary>
     /// <returns>A task that completes when the owned engine has stopped and freed its memory.</returns>
     public ValueTask DisposeAsync() => Interlocked.Exchange(ref _ownedEngine, null)?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    /// <summary>The conversation rendered through its first user message: the same for every later turn of it, so a remote engine routes them all to one replica.</summary>
+    private string ConversationKey(List<ChatMessage> conversation, PromptTools? tools, string prompt)
+    {
+        var firstUser = conversation.FindIndex(m => m.Role == ChatRole.User); // present: rendering the prompt checked it
+        return firstUser == conversation.Count - 1 ? prompt : Prompt.Render(conversation.GetRange(0, firstUser + 1), tools);
+    }
 
     /// <summary>Adds <see cref="ChatOptions.Instructions"/> as a leading system message, rendered after the constant prompt.</summary>
     private static IEnumerable<ChatMessage> WithInstructions(IEnumerable<ChatMessage> messages, ChatOptions? options) =>

@@ -15,25 +15,41 @@ internal static class UrialRegistration
     public static string OptionsName(string? serviceId) => serviceId ?? Options.DefaultName;
 
     /// <summary>Registers the model of <paramref name="serviceId"/>: its named options, validated at start, its engine and its warm-up.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="serviceId">The key, or <see langword="null"/> for the unkeyed registration.</param>
+    /// <param name="configure">Configures the model's named options.</param>
+    /// <param name="remoteEngine">Creates the engine of a model served remotely; <see langword="null"/> for the local LLamaSharp engine.</param>
     /// <remarks>A second registration under the same id only adds configuration: one engine (one copy of the weights) and one warm-up per id, shared by its chat client and embedding generator.</remarks>
-    public static void AddModel(IServiceCollection services, string? serviceId, Action<OptionsBuilder<UrialOptions>> configure)
+    /// <exception cref="InvalidOperationException">The id is already registered with an engine of the other kind (local or remote).</exception>
+    public static void AddModel(IServiceCollection services, string? serviceId, Action<OptionsBuilder<UrialOptions>> configure, Func<IServiceProvider, IUrialEngine>? remoteEngine = null)
     {
+        var registered = services.FirstOrDefault(d => d.ServiceType == typeof(ModelRegistration) && d.IsKeyedService == (serviceId is not null) && Equals(d.ServiceKey, serviceId));
+        var model = (ModelRegistration?)(registered?.IsKeyedService == true ? registered.KeyedImplementationInstance : registered?.ImplementationInstance);
+        if (model is not null && model.IsRemote != remoteEngine is not null)
+        {
+            // The first registration of an id chose its engine: a later one of the other kind would silently run on it.
+            var id = serviceId is null ? "The unkeyed Urial model" : $"The Urial model '{serviceId}'";
+            throw new InvalidOperationException(model.IsRemote
+                ? $"{id} is already registered over a server; register the local model under its own service key."
+                : $"{id} is already registered over a local model file; register the server under its own service key.");
+        }
+
         var optionsBuilder = services.AddOptions<UrialOptions>(OptionsName(serviceId));
         configure(optionsBuilder);
         optionsBuilder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UrialOptions>, UrialOptionsValidator>());
-
-        if (services.Any(d => d.ServiceType == typeof(UrialServiceState) && d.IsKeyedService == (serviceId is not null) && Equals(d.ServiceKey, serviceId)))
+        if (model is not null)
         {
             return;
         }
 
+        services.AddKeyedSingleton(serviceId, new ModelRegistration(remoteEngine is not null));
         services.AddKeyedSingleton(serviceId, (sp, _) =>
             new UrialServiceState(serviceId, sp.GetRequiredService<IOptionsMonitor<UrialOptions>>().Get(OptionsName(serviceId))));
 
         // The container owns the engine through this one registration and disposes it once, when it is disposed itself.
         services.AddKeyedSingleton<IUrialEngine>(serviceId, (sp, _) =>
-            sp.GetRequiredKeyedService<UrialServiceState>(serviceId).CreateEngine(sp.GetService<ILoggerFactory>()));
+            remoteEngine?.Invoke(sp) ?? sp.GetRequiredKeyedService<UrialServiceState>(serviceId).CreateEngine(sp.GetService<ILoggerFactory>()));
 
         services.AddSingleton<IHostedService>(sp => new UrialWarmUpService(serviceId, sp));
     }
@@ -120,5 +136,11 @@ internal static class UrialRegistration
         var builder = new UrialEmbeddingGenerator(engine).AsBuilder();
         UrialDefaultMiddleware.AddTelemetryAndLogging(builder, services, state.Options.Middleware);
         return builder.Build(services);
+    }
+
+    /// <summary>Marks a service id as registered, and with which kind of engine.</summary>
+    private sealed class ModelRegistration(bool isRemote)
+    {
+        public bool IsRemote { get; } = isRemote;
     }
 }

@@ -128,6 +128,9 @@ public sealed class UrialOptions
     /// <value><see cref="UrialMiddleware.Default"/> (function invocation, OpenTelemetry and logging) by default; <see cref="UrialMiddleware.None"/> registers the bare client, for a pipeline composed entirely on the returned builder.</value>
     public UrialMiddleware Middleware { get; set; } = UrialMiddleware.Default;
 
+    /// <summary>Gets or sets a value indicating whether a remote engine serves these options: the local model's settings are then not used or checked.</summary>
+    internal bool IsRemote { get; set; }
+
     /// <summary>Gets or sets a prompt given in code, which takes precedence over <see cref="Prompt"/> (not bindable).</summary>
     internal UrialPrompt? PromptInstance { get; set; }
 

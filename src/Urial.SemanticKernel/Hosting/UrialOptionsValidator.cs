@@ -18,16 +18,14 @@ internal sealed class UrialOptionsValidator : IValidateOptions<UrialOptions>
         var label = string.IsNullOrEmpty(name) ? "Urial" : $"Urial ('{name}')";
         var errors = new List<string>();
 
-        // Ranges and a missing ModelPath: the engine's own rules, so both entry points agree.
-        errors.AddRange(options.ToEngineOptions(UrialPrompt.Default).Validate());
-        if (!string.IsNullOrWhiteSpace(options.ModelPath))
+        // A model served remotely has no local file, context or backend to check: its server options are validated on their own.
+        if (!options.IsRemote)
         {
-            CheckModelFile(options.ModelPath, errors);
+            CheckLocalModel(options, errors);
         }
 
         CheckPrompt(options, errors);
         CheckSampling(options, errors);
-        CheckBackend(options, errors);
         if (!Enum.IsDefined(options.ContextOverflow))
         {
             errors.Add($"ContextOverflow is {options.ContextOverflow}; use Error or DropOldestTurns.");
@@ -49,6 +47,18 @@ internal sealed class UrialOptionsValidator : IValidateOptions<UrialOptions>
         var runtimes = Path.Combine(baseDirectory, "runtimes");
         return Directory.Exists(runtimes)
             && Directory.EnumerateDirectories(runtimes, CudaFolderPrefix + "*", SearchOption.AllDirectories).Any();
+    }
+
+    private static void CheckLocalModel(UrialOptions options, List<string> errors)
+    {
+        // Ranges and a missing ModelPath: the engine's own rules, so both entry points agree.
+        errors.AddRange(options.ToEngineOptions(UrialPrompt.Default).Validate());
+        if (!string.IsNullOrWhiteSpace(options.ModelPath))
+        {
+            CheckModelFile(options.ModelPath, errors);
+        }
+
+        CheckBackend(options, errors);
     }
 
     private static void CheckModelFile(string path, List<string> errors)

@@ -49,6 +49,14 @@ public sealed class GenerationRequest
     /// </value>
     public GenerationGrammar? Grammar { get; init; }
 
+    /// <summary>Gets a text that identifies the conversation this prompt continues, for engines that spread requests over replicas.</summary>
+    /// <value>
+    /// <see langword="null"/> (the default) identifies the conversation by the whole prompt. The chat client sets the conversation
+    /// rendered through its first user message: it is the same for every later turn, so a remote engine sends each turn to the
+    /// replica that already caches the conversation's prefix. Engines on one machine ignore it.
+    /// </value>
+    public string? ConversationKey { get; init; }
+
     /// <summary>Checks the request's values before any native code sees them.</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message names it and its valid range.</exception>
     public void Validate()

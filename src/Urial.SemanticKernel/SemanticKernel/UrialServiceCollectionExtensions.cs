@@ -55,7 +55,15 @@ public static class UrialServiceCollectionExtensions
 
     private static IServiceCollection AddChatCompletion(IServiceCollection services, string? serviceId, Action<OptionsBuilder<UrialOptions>> configure)
     {
-        AddKernelChatClient(services, serviceId, configure);
+        ArgumentNullException.ThrowIfNull(services);
+        UrialRegistration.AddModel(services, serviceId, configure);
+        return AddChatCompletionServices(services, serviceId);
+    }
+
+    /// <summary>Adds the chat client with Semantic Kernel's function invocation and the Semantic Kernel services over the model registered under <paramref name="serviceId"/>.</summary>
+    internal static IServiceCollection AddChatCompletionServices(IServiceCollection services, string? serviceId)
+    {
+        UrialRegistration.AddChatClient(services, serviceId, kernelFunctionInvocation: true);
         services.AddKeyedSingleton(serviceId, (sp, _) => new UrialChatCompletionService(sp.GetRequiredKeyedService<IChatClient>(serviceId), sp));
         services.AddKeyedSingleton<IChatCompletionService>(serviceId, (sp, _) => sp.GetRequiredKeyedService<UrialChatCompletionService>(serviceId));
         services.AddKeyedSingleton<ITextGenerationService>(serviceId, (sp, _) => sp.GetRequiredKeyedService<UrialChatCompletionService>(serviceId));

@@ -308,18 +308,7 @@ internal sealed class GbnfAnalysis
 
     private static long Multiply(long a, long b) => a == 0 || b == 0 ? 0 : a > Saturated / b ? Saturated : a * b;
 
-    private IEnumerable<int> AlternativeStarts(int rule)
-    {
-        yield return 0;
-        var elements = _rules[rule];
-        for (var i = 0; i < elements.Length - 1; i++)
-        {
-            if (elements[i].Kind == GbnfElementKind.Alternative)
-            {
-                yield return i + 1;
-            }
-        }
-    }
+    private IEnumerable<int> AlternativeStarts(int rule) => GbnfGrammar.AlternativeStarts(_rules[rule]);
 
     private static string Describe(long count) => count >= Saturated ? "more than 10^18" : count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
