@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Urial.Server.Tests;
 
 /// <summary>The official <c>openai</c> npm package (node/package-lock.json) as a client from Node.js.</summary>
-/// <remarks>CI installs it with <c>npm ci --prefix tests/Urial.Server.Tests/node</c> before the tests run.</remarks>
+/// <remarks>Building the test project installs it (<c>npm ci</c> in node/, the version package-lock.json pins).</remarks>
 public sealed class NodeClientTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private static readonly string s_nodeDirectory = Path.Combine(RepositoryRoot(), "tests", "Urial.Server.Tests", "node");

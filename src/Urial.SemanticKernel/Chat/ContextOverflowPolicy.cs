@@ -88,7 +88,7 @@ internal static class ContextOverflowPolicy
         var reserve = maxOutputTokens ?? DefaultOutputReserve;
         var limit = engine.ContextSize - reserve - BoundarySlack;
         var whole = render(messages);
-        if (await engine.CountTokensAsync(whole, cancellationToken).ConfigureAwait(false) <= limit)
+        if (await CountAsync(engine, whole, cancellationToken).ConfigureAwait(false) <= limit)
         {
             return (whole, 0);
         }
@@ -111,7 +111,7 @@ internal static class ContextOverflowPolicy
         {
             var middle = (low + high) / 2;
             var prompt = render(Keep(messages, cuts[middle]));
-            if (await engine.CountTokensAsync(prompt, cancellationToken).ConfigureAwait(false) <= limit)
+            if (await CountAsync(engine, prompt, cancellationToken).ConfigureAwait(false) <= limit)
             {
                 best = prompt;
                 bestCut = cuts[middle];
@@ -126,9 +126,9 @@ internal static class ContextOverflowPolicy
         if (best is null)
         {
             var lastOnly = Keep(messages, cuts[^1]);
-            var needed = await engine.CountTokensAsync(render(lastOnly), cancellationToken).ConfigureAwait(false);
+            var needed = await CountAsync(engine, render(lastOnly), cancellationToken).ConfigureAwait(false);
             throw new UrialContextLengthExceededException(
-                $"Even after dropping every earlier turn, the URIAL prompt, the system messages and the last user message need {needed} tokens, and {reserve} more are kept for " +
+                $"Even after dropping every earlier turn, the URIAL prompt, the system messages and the last user message need {(needed == long.MaxValue ? "far more" : needed.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))} tokens, and {reserve} more are kept for " +
                 $"the answer ({(maxOutputTokens is null ? "the default reserve" : "MaxOutputTokens")}), but the context holds {engine.ContextSize}. " +
                 "Shorten the last message or the instructions, lower MaxOutputTokens, or raise ContextSize.");
         }
@@ -138,4 +138,17 @@ internal static class ContextOverflowPolicy
 
     private static List<ChatMessage> Keep(IReadOnlyList<ChatMessage> messages, int cut) =>
         [.. messages.Where((message, index) => index >= cut || message.Role == ChatRole.System)];
+
+    /// <summary>Counts a prompt's tokens; a prompt the engine refuses to tokenize because it cannot fit counts as too long.</summary>
+    private static async ValueTask<long> CountAsync(IUrialEngine engine, string prompt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await engine.CountTokensAsync(prompt, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UrialContextLengthExceededException)
+        {
+            return long.MaxValue;
+        }
+    }
 }

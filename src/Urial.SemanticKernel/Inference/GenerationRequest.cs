@@ -6,6 +6,12 @@ public sealed class GenerationRequest
 {
     private readonly IReadOnlyList<string> _stopSequences = [];
 
+    /// <summary>The most stop sequences a request may have.</summary>
+    public const int MaxStopSequences = 128;
+
+    /// <summary>The longest stop sequence a request may have, in characters.</summary>
+    public const int MaxStopSequenceLength = 512;
+
     /// <summary>Initializes a new instance of the <see cref="GenerationRequest"/> class.</summary>
     /// <param name="prompt">The complete prompt text. All of it is tokenized as plain text: control-token text such as <c>&lt;/s&gt;</c> stays text.</param>
     /// <exception cref="ArgumentNullException"><paramref name="prompt"/> is <see langword="null"/>.</exception>
@@ -55,6 +61,15 @@ public sealed class GenerationRequest
         if (StopSequences is null || StopSequences.Any(string.IsNullOrEmpty))
         {
             throw new ArgumentException("StopSequences must not be null or contain empty strings.", nameof(StopSequences));
+        }
+
+        // The stop matcher compares every held tail with every stop sequence after each token: both are bounded.
+        if (StopSequences.Count > MaxStopSequences || StopSequences.Any(stop => stop.Length > MaxStopSequenceLength))
+        {
+            throw new ArgumentException(
+                $"StopSequences may hold at most {MaxStopSequences} sequences (the prompt's turn markers among them) of at most {MaxStopSequenceLength} characters each; " +
+                $"it holds {StopSequences.Count}, the longest of {StopSequences.Max(stop => stop.Length)} characters.",
+                nameof(StopSequences));
         }
 
         (Sampling ?? throw new ArgumentException("Sampling must not be null.", nameof(Sampling))).Validate();

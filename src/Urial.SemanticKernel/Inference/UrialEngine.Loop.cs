@@ -14,6 +14,17 @@ public sealed partial class UrialEngine
     private int _reservedCells;
     private int _queued;
     private int? _learnedFreeCells;
+
+    private Exception? _rebuildFault;
+
+    /// <summary>Sets a failure every executor rebuild raises until cleared: lets tests reach the state "the engine cannot recover".</summary>
+    internal Exception? RebuildFault
+    {
+        set => Volatile.Write(ref _rebuildFault, value);
+    }
+
+    /// <summary>Gets the admission cap a preemption taught, or <see langword="null"/> (read by tests once the loop is idle).</summary>
+    internal int? LearnedFreeCells => _learnedFreeCells;
     private int _runningCount;
     private EngineGauges _gauges;
 
@@ -23,6 +34,7 @@ public sealed partial class UrialEngine
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             _native = NativeState.Load(_settings, _logger);
+            _longestTokenBytes = _native.LongestTokenBytes;
             _weights = _native.Weights;
             CachedPrefixTokenCount = _native.PrefixTokens.Length;
             PrefixRestoredFromFile = _native.PrefixRestoredFromFile;
@@ -277,6 +289,12 @@ public sealed partial class UrialEngine
         request.DisposeNative();
         _reservedCells -= request.ReservedCells;
         _running.Remove(request);
+        if (_running.Count == 0)
+        {
+            // What a preemption taught was true of that mix of sequences; with none running, admission starts from the
+            // configured context again (and learns anew if the cache overflows again).
+            _learnedFreeCells = null;
+        }
     }
 
     private void RebuildExecutor()
@@ -288,6 +306,11 @@ public sealed partial class UrialEngine
 
         try
         {
+            if (Volatile.Read(ref _rebuildFault) is { } fault)
+            {
+                throw fault;
+            }
+
             _native!.RebuildExecutor();
             Volatile.Write(ref _unrecoverable, null);
             foreach (var request in _running)

@@ -30,6 +30,7 @@ public sealed partial class UrialEngine : IUrialEngine
     private Task? _loop;
     private readonly EngineMetrics _metrics;
     private LLamaWeights? _weights;
+    private int _longestTokenBytes = 1;
     private int _disposed;
     private readonly TaskCompletionSource _freed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _faultCount;
@@ -255,6 +256,7 @@ public sealed partial class UrialEngine : IUrialEngine
         // may free the weights at any moment (dispose): a reference on the native handle keeps the model alive until
         // this call is done, and a handle already released means the engine was disposed.
         var weights = _weights ?? throw new InvalidOperationException("The engine is not loaded.");
+        TextBound.EnsureCanFit(text, _settings.ContextSize, _longestTokenBytes, "The text");
         var handle = weights.NativeHandle;
         var referenced = false;
         try

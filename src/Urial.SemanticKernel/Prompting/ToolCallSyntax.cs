@@ -87,11 +87,23 @@ internal static class ToolCallSyntax
     /// <summary>Returns a function result as the text the prompt shows: strings as-is, other values as compact JSON.</summary>
     /// <param name="result">The result value.</param>
     /// <returns>The text.</returns>
-    public static string FormatResult(object? result) => result switch
+    /// <exception cref="ArgumentException">The value cannot be written as JSON (an object cycle, nesting deeper than 64, an unsupported type).</exception>
+    public static string FormatResult(object? result)
     {
-        string text => text,
-        _ => JsonSerializer.Serialize(result, JsonOptions),
-    };
+        if (result is string text)
+        {
+            return text;
+        }
+
+        try
+        {
+            return JsonSerializer.Serialize(result, JsonOptions);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or NotSupportedException or JsonException)
+        {
+            throw new ArgumentException($"A tool result cannot be written as JSON: {exception.Message}", exception);
+        }
+    }
 
     /// <summary>Reads calls written by <see cref="AppendCalls"/>.</summary>
     /// <param name="text">The calls part of an answer body.</param>

@@ -21,6 +21,9 @@ public sealed class UrialPrompt
 {
     private const string DefaultResourceName = "Urial.SemanticKernel.Prompts.default.txt";
 
+    /// <summary>The largest prompt file <see cref="Load"/> reads: 4 MiB, far more than any context holds.</summary>
+    private const int MaxFileBytes = 4 * 1024 * 1024;
+
     private static readonly Lazy<UrialPrompt> s_default = new(LoadDefault);
 
     private readonly TurnLayout _layout;
@@ -58,13 +61,19 @@ public sealed class UrialPrompt
     /// <returns>The prompt, named after the file.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is <see langword="null"/>.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not valid UTF-8 or contains no turns.</exception>
+    /// <exception cref="InvalidDataException">The file is larger than 4 MiB, is not valid UTF-8 or contains no turns.</exception>
     public static UrialPrompt Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"The URIAL prompt file '{path}' was not found.", path);
+        }
+
+        var length = new FileInfo(path).Length;
+        if (length > MaxFileBytes)
+        {
+            throw new InvalidDataException($"The URIAL prompt file '{path}' has {length:N0} bytes; a prompt file may have at most {MaxFileBytes:N0} (a URIAL prompt is a few thousand characters, and all of it must fit the context).");
         }
 
         string text;

@@ -46,4 +46,48 @@ public sealed class UrialHealthCheckTests
         Assert.Equal(engine.FaultCount, recovered.Data["faults"]);
         Assert.Contains("recovered from", recovered.Description, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Unhealthy_while_the_engine_cannot_rebuild_after_a_fault_requests_say_why_and_healthy_again_once_it_can()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var state = new UrialServiceState("broken", new UrialOptions { ModelPath = TestModel.Path });
+        await using var engine = new UrialEngine(new UrialEngineOptions { ModelPath = TestModel.Path, ContextSize = 256, MaxConcurrentRequests = 4, PrefixCacheSequences = 0, CellBudgetOverride = 100_000 });
+        var check = new UrialHealthCheck(state, engine);
+        await engine.WarmUpAsync(token);
+        state.MarkReady(TimeSpan.FromMilliseconds(1));
+        engine.RebuildFault = new InvalidOperationException("simulated: the context could not be created again");
+
+        // Four requests overflow the real 256 cells: the engine must rebuild, and cannot.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Record.ExceptionAsync(async () =>
+        {
+            await foreach (var update in engine.GenerateAsync(new GenerationRequest($"Once upon a time, cat number {i} went out.") { MaxOutputTokens = 90, Sampling = new SamplingParameters { RepetitionPenalty = 1f } }, token))
+            {
+            }
+        }).AsTask()));
+        var broken = await check.CheckHealthAsync(new HealthCheckContext(), token);
+        var refused = await Record.ExceptionAsync(async () =>
+        {
+            await foreach (var update in engine.GenerateAsync(new GenerationRequest("Once") { MaxOutputTokens = 2 }, token))
+            {
+            }
+        }).AsTask();
+
+        Assert.Contains(outcomes, error => error is InvalidOperationException { Message: var message } && message.Contains("could not recover its executor", StringComparison.Ordinal));
+        Assert.Equal(HealthStatus.Unhealthy, broken.Status);
+        Assert.Contains("could not rebuild its executor", broken.Description, StringComparison.Ordinal);
+        var error = Assert.IsType<InvalidOperationException>(refused);
+        Assert.Contains("cannot serve requests", error.Message, StringComparison.Ordinal);
+        Assert.Contains("simulated", error.InnerException!.Message, StringComparison.Ordinal);
+
+        engine.RebuildFault = null;
+        var text = new StringBuilder();
+        await foreach (var update in engine.GenerateAsync(new GenerationRequest("Once") { MaxOutputTokens = 2 }, token))
+        {
+            text.Append(update.Text);
+        }
+
+        Assert.NotEmpty(text.ToString());
+        Assert.Equal(HealthStatus.Healthy, (await check.CheckHealthAsync(new HealthCheckContext(), token)).Status);
+    }
 }

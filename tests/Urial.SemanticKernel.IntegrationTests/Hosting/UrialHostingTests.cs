@@ -120,4 +120,21 @@ public sealed class UrialHostingTests
         Assert.Equal(0.0, Convert.ToDouble(requests.Last().GetTagItem("gen_ai.request.temperature"), System.Globalization.CultureInfo.InvariantCulture), 3);
         Assert.InRange(overridden.Usage!.OutputTokenCount!.Value, 1, 5);
     }
+
+    [Fact]
+    public async Task A_service_provider_built_from_the_registrations_disposes_synchronously_after_a_request()
+    {
+        // The reproduction: BuildServiceProvider, one request, Dispose() — containers dispose singletons synchronously.
+        var services = new ServiceCollection();
+        services.AddUrialChatClient(TestModel.Path);
+        var provider = services.BuildServiceProvider();
+        var engine = provider.GetRequiredService<IUrialEngine>();
+        var response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("Hi", new ChatOptions { MaxOutputTokens = 2 }, TestContext.Current.CancellationToken);
+
+        provider.Dispose();
+
+        Assert.NotNull(response.FinishReason);
+        Assert.Equal(UrialEngineStatus.Unhealthy, engine.GetHealth().Status);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => engine.WarmUpAsync(TestContext.Current.CancellationToken));
+    }
 }

@@ -169,5 +169,6 @@ public sealed class KvOverflowTests
         Assert.True(engine.FaultCount > 0, "the real cache overflowed at least once");
         Assert.Equal(answers, actual);
         Assert.NotEmpty(await RunAsync(engine, new GenerationRequest("Once upon a time") { MaxOutputTokens = 4 }, token));
+        Assert.Null(engine.LearnedFreeCells); // once idle, admission no longer caps itself by what one overflow taught
     }
 }

@@ -139,6 +139,14 @@ public static class FaultMatrix
             Assert.Contains("Lower MaxOutputTokens to at most", error.Message, StringComparison.Ordinal);
         }),
 
+        new("context: 50 MB of text is refused before it is tokenized", async c =>
+        {
+            var error = await Assert.ThrowsAsync<UrialContextLengthExceededException>(() => Drain(c.Engine, new GenerationRequest(new string('a', 50_000_000))));
+            Assert.Contains("it was not tokenized", error.Message, StringComparison.Ordinal);
+            var counting = await Assert.ThrowsAsync<UrialContextLengthExceededException>(async () => await c.Engine.CountTokensAsync(new string('a', 50_000_000), FaultContext.Token));
+            Assert.Contains("Shorten it or raise ContextSize", counting.Message, StringComparison.Ordinal);
+        }),
+
         // Sampling values.
         Sampling("sampling: negative temperature", new() { Temperature = -0.5f }, "Temperature"),
         Sampling("sampling: NaN temperature", new() { Temperature = float.NaN }, "Temperature"),
@@ -155,6 +163,8 @@ public static class FaultMatrix
         Sampling("sampling: min_p that is not a number", new() { AdditionalProperties = new() { ["min_p"] = "lots" } }, "min_p"),
         Sampling("sampling: penalty_window too large", new() { AdditionalProperties = new() { ["penalty_window"] = 100_000 } }, "AdditionalProperties[\"penalty_window\"]"),
         Sampling("sampling: an empty stop sequence", new() { StopSequences = [string.Empty] }, "StopSequences"),
+        Sampling("sampling: 500 stop sequences", new() { StopSequences = [.. Enumerable.Range(0, 500).Select(i => $"stop {i}")] }, "ChatOptions.StopSequences"),
+        Sampling("sampling: a stop sequence of 10,000 characters", new() { StopSequences = [new string('s', 10_000)] }, "ChatOptions.StopSequences"),
         Sampling("sampling: negative json_max_string_length", new() { ResponseFormat = ChatResponseFormat.Json, AdditionalProperties = new() { ["json_max_string_length"] = -1 } }, "json_max_string_length"),
 
         // Grammars and schemas.

@@ -39,6 +39,9 @@ internal sealed class NativeState : IDisposable
 
     public LLamaToken[] PrefixTokens { get; }
 
+    /// <summary>Gets the most UTF-8 bytes one token of this model stands for: a text longer than the context times this cannot fit, untokenized.</summary>
+    public int LongestTokenBytes { get; private init; } = 1;
+
     /// <summary>Gets the finished sequences kept for reuse; they live in this executor and die with it.</summary>
     public SequenceCache Cache { get; private set; } = new(0, 0);
 
@@ -78,6 +81,12 @@ internal sealed class NativeState : IDisposable
                 Log.ContextBeyondTraining(logger, settings.ContextSize, weights.ContextSize);
             }
 
+            var longestToken = MeasureLongestToken(weights);
+            if (settings.CachedPrefix is { } prefix)
+            {
+                TextBound.EnsureCanFit(prefix, settings.ContextSize, longestToken, "The cached prefix (the URIAL prompt)");
+            }
+
             var prefixTokens = settings.CachedPrefix is null
                 ? []
                 : weights.Tokenize(settings.CachedPrefix, add_bos: true, special: false, Encoding.UTF8);
@@ -91,7 +100,7 @@ internal sealed class NativeState : IDisposable
             // A quarter of the room beyond the prefix: enough for the recent turns of a few conversations, not so much
             // that attention over idle cached cells dominates decoding.
             var cacheCells = (settings.ContextSize - prefixTokens.Length) / 4;
-            var state = new NativeState(weights, parameters, offload, prefixTokens) { Cache = new SequenceCache(settings.PrefixCacheSequences, cacheCells) };
+            var state = new NativeState(weights, parameters, offload, prefixTokens) { Cache = new SequenceCache(settings.PrefixCacheSequences, cacheCells), LongestTokenBytes = longestToken };
             state.EvaluatePrefix(settings, offload, logger);
             return state;
         }
@@ -100,6 +109,21 @@ internal sealed class NativeState : IDisposable
             weights.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Measures the longest text any token of the vocabulary stands for (special tokens as text are not produced: prompts are tokenized with <c>special: false</c>).</summary>
+    private static int MeasureLongestToken(LLamaWeights weights)
+    {
+        Span<byte> piece = stackalloc byte[512];
+        var longest = 1;
+        var count = weights.NativeHandle.Vocab.Count;
+        for (var id = 0; id < count; id++)
+        {
+            var length = (int)weights.NativeHandle.TokenToSpan((LLamaToken)id, piece, 0, false);
+            longest = Math.Max(longest, Math.Min(length, piece.Length));
+        }
+
+        return longest;
     }
 
     /// <summary>Gets how many leading tokens of <paramref name="tokens"/> can be served from the cached prefix.</summary>
