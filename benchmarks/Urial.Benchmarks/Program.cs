@@ -76,6 +76,34 @@ if (options.Runs("threads"))
     scenarios.Threads(ContextSize, BatchSize, MaxConcurrent + 1);
 }
 
+if (options.Runs("batching"))
+{
+    using var flash = new RawRunner(options.ModelPath, UrialPrompt.Default.Text, threads, ContextSize, BatchSize, MaxConcurrent + 1, batchThreads: Environment.ProcessorCount, flashAttention: true);
+    using var empty = new RawRunner(options.ModelPath, string.Empty, threads, ContextSize, BatchSize, MaxConcurrent + 1, batchThreads: Environment.ProcessorCount);
+    using var quantizedKeys = TryRunner(() => new RawRunner(options.ModelPath, UrialPrompt.Default.Text, threads, ContextSize, BatchSize, MaxConcurrent + 1, batchThreads: Environment.ProcessorCount, keyType: LLama.Native.GGMLType.GGML_TYPE_Q8_0));
+    new Batching(options, raw, flash, empty, quantizedKeys, report).Run();
+}
+
+if (options.Runs("sampling"))
+{
+    new SamplingCost(options, raw, report).Run();
+}
+
+if (options.Runs("prefill"))
+{
+    await new Prefill(options, report, threads, ContextSize, BatchSize).RunAsync();
+}
+
+if (options.Runs("peer"))
+{
+    await new Peer(options, engine, report, threads, Environment.ProcessorCount, BatchSize).RunAsync();
+}
+
+if (options.Only.Contains("profile"))
+{
+    await new ProfileLoad(options, engine, report).RunAsync();
+}
+
 if (options.Runs("soak"))
 {
     await Soak.RunAsync(chatService, report);
@@ -100,3 +128,16 @@ if (options.OutFile is { } outFile)
 }
 
 Console.WriteLine(markdown);
+
+// A runner whose context llama.cpp refuses for this model (e.g. a quantized K cache on the toy model's head size) is skipped.
+static RawRunner? TryRunner(Func<RawRunner> create)
+{
+    try
+    {
+        return create();
+    }
+    catch (NotSupportedException)
+    {
+        return null;
+    }
+}

@@ -8,13 +8,14 @@ namespace Urial.Server.Tests;
 /// <summary>One request at a time and no queue: a second request is refused with 429, and a client that hangs up frees the slot.</summary>
 public sealed partial class ConcurrencyTests(SingleSlotServerFixture fixture) : IClassFixture<SingleSlotServerFixture>
 {
-    // A schema that forces at least 16 strings of 256 characters (hundreds of tokens): the stream cannot end on its own
+    // A schema that forces 16 strings of 256 letters (over a thousand tokens; the pattern keeps a character to one byte, so the
+    // grammar's worst case fits max_tokens): the stream cannot end on its own
     // before the test has acted on its first chunk, so "still running" is guaranteed by construction, not by timing.
     private const string LongAnswer = """
         {"messages": [{"role": "user", "content": "List lines."}], "stream": true, "max_tokens": 5000,
          "response_format": {"type": "json_schema", "json_schema": {"name": "lines", "schema": {
            "type": "object", "additionalProperties": false, "required": ["lines"],
-           "properties": {"lines": {"type": "array", "minItems": 16, "maxItems": 16, "items": {"type": "string", "minLength": 256, "maxLength": 256}}}}}}}
+           "properties": {"lines": {"type": "array", "minItems": 16, "maxItems": 16, "items": {"type": "string", "pattern": "^[a-z]{256}$"}}}}}}}
         """;
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
     [Theory]
     [InlineData("{\"messages\": ")]
     [InlineData("[1, 2, 3]")]
-    [InlineData("{\"messages\": " + User + ", \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"x\", \"schema\": {\"type\": \"object\", \"patternProperties\": {\"^a\": {\"type\": \"string\"}}}}}}")]
+    [InlineData("{\"messages\": " + User + ", \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"x\", \"schema\": {\"type\": \"object\", \"properties\": {\"a\": {\"$ref\": \"#/nowhere\"}}}}}}")]
     [InlineData("{\"messages\": [{\"role\": \"assistant\", \"content\": \"I only answer.\"}]}")]
     public async Task Malformed_json_or_requests_the_library_refuses_are_400s_not_500s(string body)
     {

@@ -22,7 +22,12 @@ internal static class ChatOptionsTranslator
     /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key bounding every JSON array of a structured answer.</summary>
     public const string JsonMaxItemsKey = "json_max_items";
 
-    public static GenerationRequest ToRequest(string prompt, ChatOptions? options, IEnumerable<string> promptStopSequences, PromptTools? tools = null)
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key of OpenAI-style logit biases: token id (number or numeric text) → bias in [-100, 100].</summary>
+    public const string LogitBiasKey = "logit_bias";
+
+    /// <summary>Translates a rendered prompt and the options into an engine request and the plan of its grammar.</summary>
+    /// <exception cref="ArgumentException">An option is invalid, a schema cannot be turned into a grammar, or the output budget is too small; the message says what to fix.</exception>
+    public static (GenerationRequest Request, ChatGrammarPlan Plan) ToRequest(string prompt, ChatOptions? options, IEnumerable<string> promptStopSequences, PromptTools? tools = null)
     {
         var sampling = SamplingParameters.Default;
         if (options is not null)
@@ -38,16 +43,17 @@ internal static class ChatOptionsTranslator
                 RepetitionPenalty = (float?)Number(options, RepeatPenaltyKey) ?? sampling.RepetitionPenalty,
                 MinP = (float?)Number(options, MinPKey) ?? sampling.MinP,
                 PenaltyWindow = (int?)Number(options, PenaltyWindowKey) ?? sampling.PenaltyWindow,
+                LogitBias = LogitBiasReader.Read(options, LogitBiasKey),
             };
         }
 
-        var limits = options is null ? null : JsonLimits(options);
+        var plan = options is null ? ChatGrammarPlan.FreeText : ChatGrammar.Plan(tools, options, JsonLimits(options));
         var request = new GenerationRequest(prompt)
         {
             Sampling = sampling,
-            MaxOutputTokens = options?.MaxOutputTokens,
-            StopSequences = [.. promptStopSequences, .. options?.StopSequences ?? []],
-            Grammar = options is null ? null : ToolCallGrammar.For(tools, options, limits!) ?? ResponseGrammar(options.ResponseFormat, limits!),
+            MaxOutputTokens = plan.Grammar is null ? options?.MaxOutputTokens : plan.Budget,
+            StopSequences = [.. promptStopSequences, .. options?.StopSequences ?? [], .. plan.StopSequences],
+            Grammar = plan.Grammar,
         };
         try
         {
@@ -59,7 +65,7 @@ internal static class ChatOptionsTranslator
             throw new ArgumentException($"{ex.Message} Fix {option}.", nameof(options), ex);
         }
 
-        return request;
+        return (request, plan);
     }
 
     /// <summary>Where each engine parameter comes from in <see cref="ChatOptions"/>, for error messages.</summary>
@@ -74,17 +80,9 @@ internal static class ChatOptionsTranslator
         [nameof(SamplingParameters.RepetitionPenalty)] = $"ChatOptions.AdditionalProperties[\"{RepeatPenaltyKey}\"]",
         [nameof(SamplingParameters.MinP)] = $"ChatOptions.AdditionalProperties[\"{MinPKey}\"]",
         [nameof(SamplingParameters.PenaltyWindow)] = $"ChatOptions.AdditionalProperties[\"{PenaltyWindowKey}\"]",
+        [nameof(SamplingParameters.LogitBias)] = $"ChatOptions.AdditionalProperties[\"{LogitBiasKey}\"]",
         [nameof(GenerationRequest.MaxOutputTokens)] = "ChatOptions.MaxOutputTokens",
         [nameof(GenerationRequest.StopSequences)] = "ChatOptions.StopSequences",
-    };
-
-    /// <summary>JSON response formats decode under a grammar: the answer is JSON (matching the schema, if any) by construction.</summary>
-    /// <exception cref="NotSupportedException">The schema uses a keyword the grammar converter does not support; the message names it.</exception>
-    private static GenerationGrammar? ResponseGrammar(ChatResponseFormat? format, JsonGrammarLimits limits) => format switch
-    {
-        ChatResponseFormatJson { Schema: { } schema } => new GenerationGrammar(JsonSchemaGrammar.FromSchema(schema, limits)),
-        ChatResponseFormatJson => new GenerationGrammar(JsonSchemaGrammar.ForAnyJsonObject(limits)),
-        _ => null,
     };
 
     /// <summary>The bounds of generated JSON: every repetition is bounded so that generation always ends; a small output budget wants small bounds.</summary>

@@ -14,8 +14,10 @@ namespace Urial.SemanticKernel;
 /// <see cref="ChatOptions.TopP"/>, <see cref="ChatOptions.TopK"/>, <see cref="ChatOptions.Seed"/>,
 /// the frequency and presence penalties, <see cref="ChatOptions.MaxOutputTokens"/>,
 /// <see cref="ChatOptions.StopSequences"/>, <see cref="ChatOptions.Instructions"/> (rendered as a system turn)
-/// and the llama knobs <c>repeat_penalty</c>, <c>min_p</c> and <c>penalty_window</c> in
-/// <see cref="ChatOptions.AdditionalProperties"/>. A conversation too long for the context fails with
+/// the llama knobs <c>repeat_penalty</c>, <c>min_p</c>, <c>penalty_window</c> and OpenAI-style <c>logit_bias</c> in
+/// <see cref="ChatOptions.AdditionalProperties"/>, <see cref="ChatOptions.ResponseFormat"/> and <see cref="ChatOptions.Tools"/>
+/// (decoded under a grammar planned for the output budget; a structured answer that fails its schema raises
+/// <see cref="UrialSchemaViolationException"/>). A conversation too long for the context fails with
 /// <see cref="UrialContextLengthExceededException"/>, unless <see cref="ContextOverflowKey"/> asks to drop the oldest turns (<see cref="UrialContextOverflow.DropOldestTurns"/>).
 /// This type is thread-safe.
 /// </remarks>
@@ -85,18 +87,18 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
         var tools = PromptTools.From(options);
         var conversation = WithInstructions(messages, options).ToList();
         var prompt = Prompt.Render(conversation, tools);
-        var request = ChatOptionsTranslator.ToRequest(prompt, options, Prompt.StopSequences, tools);
+        var (request, plan) = ChatOptionsTranslator.ToRequest(prompt, options, Prompt.StopSequences, tools);
         var dropped = 0;
         if (ContextOverflowPolicy.DropsOldestTurns(options))
         {
             (var fitted, dropped) = await ContextOverflowPolicy.FitAsync(Engine, conversation, kept => Prompt.Render(kept, tools), request.MaxOutputTokens, cancellationToken).ConfigureAwait(false);
             if (dropped > 0)
             {
-                request = ChatOptionsTranslator.ToRequest(fitted, options, Prompt.StopSequences, tools);
+                (request, plan) = ChatOptionsTranslator.ToRequest(fitted, options, Prompt.StopSequences, tools);
             }
         }
 
-        var calls = new ToolCallCollector(tools is { IsRendered: true }, callFromFirstToken: request.Grammar is { Trigger: null });
+        var answer = new AnswerReader(plan);
         var ending = new AnswerEnding(Prompt);
 
         var responseId = "urial-" + Guid.NewGuid().ToString("N");
@@ -104,7 +106,7 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
         var createdAt = DateTimeOffset.UtcNow;
         await foreach (var update in Engine.GenerateAsync(request, cancellationToken).ConfigureAwait(false))
         {
-            var text = calls.Accept(update.Text);
+            var text = answer.Accept(update.Text);
             text = update.FinishReason is null ? ending.Accept(text) : ending.Finish(text);
             var chatUpdate = new ChatResponseUpdate(ChatRole.Assistant, text.Length > 0 ? [new TextContent(text)] : [])
             {
@@ -121,7 +123,7 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
                     chatUpdate.AdditionalProperties = new() { [DroppedMessagesKey] = dropped };
                 }
 
-                calls.Complete(chatUpdate);
+                answer.Complete(chatUpdate);
             }
 
             if (update.Usage is { } usage)

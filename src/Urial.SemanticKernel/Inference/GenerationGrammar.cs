@@ -5,6 +5,7 @@ namespace Urial.SemanticKernel;
 public sealed class GenerationGrammar
 {
     private readonly string? _trigger;
+    private readonly int _reservedOutputTokens;
 
     /// <summary>Initializes a new instance of the <see cref="GenerationGrammar"/> class.</summary>
     /// <param name="gbnf">The grammar in llama.cpp's GBNF, with a rule named <c>root</c>. It is checked before any sampler uses it.</param>
@@ -37,5 +38,17 @@ public sealed class GenerationGrammar
 
             _trigger = value;
         }
+    }
+
+    /// <summary>Gets how many output tokens the constrained part after <see cref="Trigger"/> may need.</summary>
+    /// <value>
+    /// 0 (the default) reserves nothing. Otherwise free text before the trigger ends (with <see cref="GenerationFinishReason.Length"/>)
+    /// once fewer tokens than this remain, so that a constrained part that starts at the trigger always has room to close.
+    /// </value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int ReservedOutputTokens
+    {
+        get => _reservedOutputTokens;
+        init => _reservedOutputTokens = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(ReservedOutputTokens), value, "ReservedOutputTokens must not be negative.");
     }
 }

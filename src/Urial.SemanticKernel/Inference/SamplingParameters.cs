@@ -43,6 +43,16 @@ public sealed record SamplingParameters
     /// <value><see langword="null"/> (a random seed per request) by default.</value>
     public long? Seed { get; init; }
 
+    /// <summary>Gets additive biases of token logits, by token id (OpenAI's <c>logit_bias</c>), applied before any grammar and sampler.</summary>
+    /// <value>
+    /// <see langword="null"/> (no bias) by default. Each bias is in [-100, 100]; at most 1,024 entries. Token ids must be in the
+    /// model's vocabulary (the engine checks them before any native call).
+    /// </value>
+    public IReadOnlyDictionary<int, float>? LogitBias { get; init; }
+
+    /// <summary>The most entries <see cref="LogitBias"/> may have.</summary>
+    internal const int MaxLogitBiasEntries = 1024;
+
     /// <summary>Gets a value indicating whether decoding is greedy.</summary>
     public bool IsGreedy => Temperature == 0f;
 
@@ -59,6 +69,15 @@ public sealed record SamplingParameters
         Check(PresencePenalty is >= -2f and <= 2f, nameof(PresencePenalty), PresencePenalty, "[-2, 2]");
         Check(PenaltyWindow is >= 0 and <= 4096, nameof(PenaltyWindow), PenaltyWindow, "[0, 4096]");
         Check(Seed is null or (>= 0 and <= uint.MaxValue), nameof(Seed), Seed ?? 0, $"[0, {uint.MaxValue}]");
+        if (LogitBias is { } bias)
+        {
+            Check(bias.Count <= MaxLogitBiasEntries, nameof(LogitBias), bias.Count + " entries", $"at most {MaxLogitBiasEntries} entries");
+            foreach (var (token, value) in bias)
+            {
+                Check(token >= 0, nameof(LogitBias), $"token id {token}", "token ids of 0 or more");
+                Check(value is >= -100f and <= 100f, nameof(LogitBias), $"{value} for token {token}", "[-100, 100]");
+            }
+        }
     }
 
     private static void Check(bool valid, string name, object value, string range)

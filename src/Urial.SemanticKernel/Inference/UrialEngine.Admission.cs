@@ -85,8 +85,7 @@ public sealed partial class UrialEngine
             request.CachedTokenCount = reused;
             _metrics.Admitted(request.PromptTokenCount, reused);
             request.Constrained = request.Grammar is { Trigger: null };
-            request.Sampler = SamplerChain.Create(
-                request.Sampling, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(request.Tokens), native.Weights.Vocab, request.Constrained ? request.Grammar!.Gbnf : null);
+            request.Sampler = SamplerChain.Create(request.Sampling, native.Weights.Vocab, request.Constrained ? request.Grammar!.Gbnf : null);
             request.Decoder = new StreamingTokenDecoder(System.Text.Encoding.UTF8, native.Weights);
         }
     }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using LLama.Batched;
 
 namespace Urial.SemanticKernel;
@@ -77,7 +76,7 @@ public sealed partial class UrialEngine
             return;
         }
 
-        request.Sampler = SamplerChain.Create(request.Sampling, CollectionsMarshal.AsSpan(request.Tokens), native.Weights.Vocab, grammar, root);
+        request.Sampler = SamplerChain.Create(request.Sampling, native.Weights.Vocab, grammar, root);
         request.SkipChars = gap.Length;
         request.Constrained = true;
     }

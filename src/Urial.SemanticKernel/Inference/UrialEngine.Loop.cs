@@ -199,7 +199,7 @@ public sealed partial class UrialEngine
 
     private void SampleNext(EngineRequest request, NativeState native)
     {
-        var token = request.Conversation!.Sample(request.Sampler!);
+        var token = TokenSampler.Next(request, native.Executor.Context.NativeHandle);
         request.OutputTokenCount++;
         if (request.FirstTokenAt == 0)
         {
@@ -239,7 +239,9 @@ public sealed partial class UrialEngine
             }
         }
 
-        if (request.OutputTokenCount >= request.MaxOutputTokens || request.Tokens.Count + 1 >= _settings.ContextSize)
+        // Before a trigger, free text stops while the constrained part it may start still has the room it reserved.
+        var reserved = request.Constrained ? 0 : request.Grammar?.ReservedOutputTokens ?? 0;
+        if (request.OutputTokenCount + reserved >= request.MaxOutputTokens || request.Tokens.Count + 1 >= _settings.ContextSize)
         {
             Complete(request, GenerationFinishReason.Length);
         }

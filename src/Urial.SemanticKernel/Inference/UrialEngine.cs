@@ -97,6 +97,11 @@ public sealed partial class UrialEngine : IUrialEngine
         cancellationToken.ThrowIfCancellationRequested();
         await WarmUpAsync(cancellationToken).ConfigureAwait(false);
 
+        if (request.Sampling.LogitBias?.Keys.FirstOrDefault(token => token >= _weights!.Vocab.Count, -1) is >= 0 and var unknown)
+        {
+            throw new ArgumentException($"Sampling parameter LogitBias names token {unknown}, outside the model's vocabulary of {_weights!.Vocab.Count} tokens.", nameof(request));
+        }
+
         if (request.Grammar is not null)
         {
             // On the caller's thread, never on the loop: the managed check above bounded the grammar, and llama.cpp's own

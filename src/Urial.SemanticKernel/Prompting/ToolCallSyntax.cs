@@ -60,7 +60,8 @@ internal static class ToolCallSyntax
                 writer.WriteStartObject();
                 writer.WriteString("name", calls[i].Name);
                 writer.WritePropertyName("arguments");
-                JsonSerializer.Serialize(writer, calls[i].Arguments ?? new Dictionary<string, object?>(), JsonOptions);
+                var arguments = calls[i].Arguments?.ToDictionary(a => a.Key, a => InvalidToolArgument.Unwrap(a.Value)) ?? [];
+                JsonSerializer.Serialize(writer, arguments, JsonOptions);
                 writer.WriteString("id", calls[i].CallId);
                 writer.WriteEndObject();
             }));

@@ -106,7 +106,10 @@ internal static class ToolSection
         }
     }
 
-    private static string TypeOf(JsonElement schema)
+    // "array of array of …" is spelled out to this depth only: the schema is caller data, so the recursion is bounded.
+    private const int MaxTypeDepth = 8;
+
+    private static string TypeOf(JsonElement schema, int depth = 0)
     {
         if (schema.ValueKind != JsonValueKind.Object || !schema.TryGetProperty("type", out var type))
         {
@@ -119,6 +122,8 @@ internal static class ToolSection
             JsonValueKind.Array => string.Join(" or ", type.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String ? t.GetString() : t.GetRawText())),
             _ => "any",
         };
-        return name == "array" && schema.TryGetProperty("items", out var items) ? "array of " + TypeOf(items) : name;
+        return name == "array" && schema.TryGetProperty("items", out var items)
+            ? "array of " + (depth < MaxTypeDepth ? TypeOf(items, depth + 1) : "…")
+            : name;
     }
 }

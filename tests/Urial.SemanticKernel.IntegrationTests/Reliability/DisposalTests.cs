@@ -16,7 +16,7 @@ public sealed class DisposalTests
     private static readonly ChatOptions s_endless = new()
     {
         MaxOutputTokens = 3000,
-        ResponseFormat = ChatResponseFormat.ForJsonSchema(System.Text.Json.JsonDocument.Parse("""{"type":"array","items":{"type":"string","minLength":900},"minItems":4}""").RootElement),
+        ResponseFormat = ChatResponseFormat.ForJsonSchema(System.Text.Json.JsonDocument.Parse("""{"type":"array","items":{"type":"string","minLength":700},"minItems":1}""").RootElement),
         AdditionalProperties = new() { ["json_max_string_length"] = 1000, ["json_max_items"] = 4 },
     };
 

@@ -192,11 +192,12 @@ public static class FaultMatrix
             Assert.Contains("Trigger", error.Message, StringComparison.Ordinal);
             await Task.CompletedTask;
         }),
-        new("schema: unsupported keyword", async c =>
+        new("schema: a 5,000-link $ref chain", async c =>
         {
-            var schema = JsonDocument.Parse("""{"type":"object","properties":{"a":{"type":"string"}},"patternProperties":{"^x":{"type":"string"}}}""").RootElement;
-            var error = await Assert.ThrowsAsync<NotSupportedException>(() => c.Client.GetResponseAsync("Hi", new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(schema) }, FaultContext.Token));
-            Assert.Contains("patternProperties", error.Message, StringComparison.Ordinal);
+            var defs = string.Join(",", Enumerable.Range(0, 5000).Select(i => $"\"a{i}\":{{\"$ref\":\"#/$defs/a{i + 1}\"}}"));
+            var schema = JsonDocument.Parse("{\"$ref\":\"#/$defs/a0\",\"$defs\":{" + defs + ",\"a5000\":{\"type\":\"boolean\"}}}").RootElement;
+            var error = await Assert.ThrowsAsync<ArgumentException>(() => c.Client.GetResponseAsync("Hi", new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(schema) }, FaultContext.Token));
+            Assert.Contains("MaxRefChain", error.Message, StringComparison.Ordinal);
         }),
 
         // Messages.

@@ -43,9 +43,45 @@ public sealed class FunctionCallingTests : IAsyncLifetime
         var answer = await service.GetChatMessageContentAsync(history, Settings(FunctionChoiceBehavior.Required()), _kernel, Token);
 
         Assert.True(_plugin.Calls > 0, "a kernel function was invoked");
-        Assert.All(_plugin.Ages, age => Assert.InRange(age, int.MinValue, int.MaxValue));
+        // Every invocation got arguments valid against the schema Semantic Kernel advertised (JsonSchema.Net is the oracle).
+        var schema = Json.Schema.JsonSchema.FromText(_kernel.Plugins["Story"]["NameHero"].JsonSchema.GetRawText(), new Json.Schema.BuildOptions { Dialect = Json.Schema.Dialect.Draft202012, SchemaRegistry = new Json.Schema.SchemaRegistry() });
+        Assert.All(_plugin.Arguments, arguments => Assert.True(schema.Evaluate(arguments).IsValid, arguments.GetRawText()));
         Assert.Equal(AuthorRole.Assistant, answer.Role);
         Assert.Contains(history, m => m.Items.OfType<Microsoft.SemanticKernel.FunctionResultContent>().Any());
+    }
+
+    /// <summary>
+    /// Issue 10: with max_tokens 96 the call was cut and "&lt;tool_call&gt;\n{ "name" …" came back as the assistant's text.
+    /// Now the grammar is planned for the budget: the call closes and is invoked, or the request fails up front.
+    /// </summary>
+    [Fact]
+    public async Task Required_with_a_small_budget_closes_the_call_and_never_returns_call_markup_as_text()
+    {
+        var history = new ChatHistory();
+        history.AddUserMessage("Please name a hero for my story.");
+        var service = _kernel.GetRequiredService<IChatCompletionService>();
+        var settings = new UrialPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Required(), MaxTokens = 96 };
+
+        var answer = await service.GetChatMessageContentAsync(history, settings, _kernel, Token);
+
+        Assert.True(_plugin.Calls > 0, "the call closed within 96 tokens and was invoked");
+        Assert.All(history.Concat([answer]), m => Assert.DoesNotContain("tool_call", m.Content ?? string.Empty, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_budget_too_small_for_any_call_fails_up_front()
+    {
+        var history = new ChatHistory();
+        history.AddUserMessage("Please name a hero for my story.");
+        var service = _kernel.GetRequiredService<IChatCompletionService>();
+        var settings = new UrialPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Required(), MaxTokens = 12 };
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => service.GetChatMessageContentAsync(history, settings, _kernel, Token));
+
+        var inner = error as ArgumentException ?? error.InnerException as ArgumentException;
+        Assert.NotNull(inner);
+        Assert.Contains("MaxOutputTokens = 12", inner.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _plugin.Calls);
     }
 
     [Fact]
@@ -93,7 +129,7 @@ public sealed class FunctionCallingTests : IAsyncLifetime
     {
         public int Calls { get; private set; }
 
-        public List<int> Ages { get; } = [];
+        public List<System.Text.Json.JsonElement> Arguments { get; } = [];
 
         [KernelFunction, Description("Gets the story time.")]
         public string GetTime()
@@ -106,7 +142,7 @@ public sealed class FunctionCallingTests : IAsyncLifetime
         public string NameHero([Description("the hero's kind")] string kind, [Description("age in years")] int age)
         {
             Calls++;
-            Ages.Add(age);
+            Arguments.Add(System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["kind"] = kind, ["age"] = age }));
             return $"{kind} Tom, {age}";
         }
     }

@@ -78,7 +78,7 @@ public sealed class AnswerEndTests
     [Fact]
     public async Task Streaming_never_releases_a_marker_even_in_pieces()
     {
-        var client = new UrialChatClient(new ScriptedEngine(Split("Hello!\n```\n\n# Query:\n```\nfake", 1)));
+        var client = new UrialChatClient(new StoppingEngine(Split("Hello!\n```\n\n# Query:\n```\nfake", 1)));
 
         var updates = await client.GetStreamingResponseAsync("Hi", cancellationToken: TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
 
@@ -87,7 +87,7 @@ public sealed class AnswerEndTests
     }
 
     private static Task<ChatResponse> Ask(UrialPrompt prompt, IReadOnlyList<string> pieces, GenerationFinishReason end = GenerationFinishReason.Stop) =>
-        new UrialChatClient(new ScriptedEngine(pieces, end), prompt).GetResponseAsync("Hi", cancellationToken: TestContext.Current.CancellationToken);
+        new UrialChatClient(new StoppingEngine(pieces, end), prompt).GetResponseAsync("Hi", cancellationToken: TestContext.Current.CancellationToken);
 
     private static string[] Split(string text, int length) =>
         [.. Enumerable.Range(0, (text.Length + length - 1) / length).Select(i => text.Substring(i * length, Math.Min(length, text.Length - (i * length))))];

@@ -48,6 +48,9 @@ internal sealed class GbnfRuleSet
         _nameByBody.TryAdd(body, name);
     }
 
+    /// <summary>Gets the number of rules defined so far.</summary>
+    public int Count => _rules.Count;
+
     /// <summary>Whether a rule with this exact name exists.</summary>
     public bool Contains(string name) => _names.Contains(name);
 

@@ -51,8 +51,9 @@ internal static class GbnfText
     {
         var sb = new StringBuilder(value.Length + 2);
         sb.Append('"');
-        foreach (var c in value)
+        for (var i = 0; i < value.Length; i++)
         {
+            var c = value[i];
             switch (c)
             {
                 case '"': sb.Append("\\\""); break;
@@ -63,9 +64,11 @@ internal static class GbnfText
                 case '\b': sb.Append("\\b"); break;
                 case '\f': sb.Append("\\f"); break;
                 default:
-                    if (c < 0x20 || char.IsSurrogate(c))
+                    var paired = char.IsHighSurrogate(c) ? i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])
+                        : char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(value[i - 1]);
+                    if (c < 0x20 || (char.IsSurrogate(c) && !paired))
                     {
-                        // Lone surrogates cannot be written as UTF-8; pairs are escaped too, which is valid JSON.
+                        // Controls need escapes; a lone surrogate cannot be written as UTF-8. Pairs are written raw, like every other character.
                         sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     }
                     else

@@ -4,15 +4,15 @@ namespace Urial.SemanticKernel;
 /// Upper bounds applied by <see cref="JsonSchemaGrammar"/> to every repetition in a generated GBNF grammar, so that
 /// sampling under the grammar always reaches an accepting state in a bounded number of characters.
 /// </summary>
-/// <param name="MaxStringLength">Maximum number of characters in a JSON string (a schema's <c>maxLength</c> is capped to it).</param>
-/// <param name="MaxArrayItems">Maximum number of items in a JSON array (a schema's <c>maxItems</c> is capped to it).</param>
-/// <param name="MaxObjectProperties">Maximum number of properties in a free-form object (one without declared properties).</param>
+/// <param name="MaxStringLength">Maximum number of characters in a JSON string (a schema's <c>maxLength</c> is capped to it; 0 allows only
+/// strings of exactly <c>minLength</c>).</param>
+/// <param name="MaxArrayItems">Maximum number of items in a JSON array (a schema's <c>maxItems</c> is capped to it, never below <c>minItems</c>).</param>
+/// <param name="MaxObjectProperties">Maximum number of properties in a free-form object or a map (one without declared properties).</param>
 /// <param name="MaxDepth">Maximum number of nested containers (objects/arrays); bounds recursive <c>$ref</c>s and free-form values.</param>
-/// <param name="MaxIntegerDigits">Maximum number of digits in an integer, or in the integer part of a number.</param>
+/// <param name="MaxIntegerDigits">Maximum number of digits in an integer, or in the integer part of a number, unless a bound needs more.</param>
 /// <param name="MaxFractionDigits">Maximum number of digits after the decimal point of a number.</param>
-/// <param name="MaxExponentDigits">Maximum number of digits in a number's exponent (0 = no exponent).</param>
-/// <param name="MaxEnumeratedIntegerRange">An integer schema whose <c>minimum</c>..<c>maximum</c> range has at most this many values is emitted
-/// as an exact list of alternatives (exact range enforcement); wider ranges only get sign and digit-count enforcement.</param>
+/// <param name="Whitespace">Whether one optional space may separate JSON tokens (compact JSON only when false).</param>
+/// <param name="OptionalProperties">Whether declared properties that are not required may be generated (false only when an output budget is very tight).</param>
 internal sealed record JsonGrammarLimits(
     int MaxStringLength = 256,
     int MaxArrayItems = 16,
@@ -20,8 +20,8 @@ internal sealed record JsonGrammarLimits(
     int MaxDepth = 6,
     int MaxIntegerDigits = 15,
     int MaxFractionDigits = 8,
-    int MaxExponentDigits = 2,
-    int MaxEnumeratedIntegerRange = 64)
+    bool Whitespace = true,
+    bool OptionalProperties = true)
 {
     /// <summary>llama.cpp rejects <c>{m,n}</c> repetitions above this count (MAX_REPETITION_THRESHOLD).</summary>
     internal const int NativeRepetitionThreshold = 2000;
@@ -36,14 +36,12 @@ internal sealed record JsonGrammarLimits(
     /// <exception cref="ArgumentOutOfRangeException">A limit is out of range.</exception>
     public void Validate()
     {
-        Check(MaxStringLength, 1, MaxStringLengthLimit, nameof(MaxStringLength));
-        Check(MaxArrayItems, 1, NativeRepetitionThreshold, nameof(MaxArrayItems));
-        Check(MaxObjectProperties, 1, NativeRepetitionThreshold, nameof(MaxObjectProperties));
-        Check(MaxDepth, 0, 64, nameof(MaxDepth));
-        Check(MaxIntegerDigits, 1, 308, nameof(MaxIntegerDigits));
-        Check(MaxFractionDigits, 0, 308, nameof(MaxFractionDigits));
-        Check(MaxExponentDigits, 0, 3, nameof(MaxExponentDigits));
-        Check(MaxEnumeratedIntegerRange, 0, 1024, nameof(MaxEnumeratedIntegerRange));
+        Check(MaxStringLength, 0, MaxStringLengthLimit, nameof(MaxStringLength));
+        Check(MaxArrayItems, 0, NativeRepetitionThreshold, nameof(MaxArrayItems));
+        Check(MaxObjectProperties, 0, NativeRepetitionThreshold, nameof(MaxObjectProperties));
+        Check(MaxDepth, 0, JsonSchemaBounds.MaxSchemaNesting, nameof(MaxDepth));
+        Check(MaxIntegerDigits, 1, 28, nameof(MaxIntegerDigits));
+        Check(MaxFractionDigits, 0, 28, nameof(MaxFractionDigits));
     }
 
     private static void Check(int value, int min, int max, string name)

@@ -10,15 +10,21 @@ internal static class JsonLiteral
     /// The compact canonical JSON text of <paramref name="value"/>: strings via <see cref="GbnfText.JsonString"/>,
     /// numbers as written in the schema, objects/arrays without whitespace.
     /// </summary>
+    /// <exception cref="ArgumentException">The value nests deeper than <see cref="JsonSchemaBounds.MaxLiteralDepth"/>.</exception>
     public static string Canonical(JsonElement value)
     {
         var sb = new StringBuilder();
-        Write(sb, value);
+        Write(sb, value, 0);
         return sb.ToString();
     }
 
-    private static void Write(StringBuilder sb, JsonElement value)
+    private static void Write(StringBuilder sb, JsonElement value, int depth)
     {
+        if (depth > JsonSchemaBounds.MaxLiteralDepth)
+        {
+            throw JsonSchemaBounds.Exceeded($"MaxLiteralDepth = {JsonSchemaBounds.MaxLiteralDepth}", "#", "the nesting of an enum or const value");
+        }
+
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
@@ -36,7 +42,7 @@ internal static class JsonLiteral
 
                     first = false;
                     sb.Append(GbnfText.JsonString(property.Name)).Append(':');
-                    Write(sb, property.Value);
+                    Write(sb, property.Value, depth + 1);
                 }
 
                 sb.Append('}');
@@ -51,7 +57,7 @@ internal static class JsonLiteral
                         sb.Append(',');
                     }
 
-                    Write(sb, item);
+                    Write(sb, item, depth + 1);
                 }
 
                 sb.Append(']');

@@ -1,16 +1,23 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Urial.SemanticKernel;
 
-/// <content>Rules for the individual JSON types.</content>
+/// <content>Rules for strings, arrays and objects.</content>
 internal sealed partial class JsonSchemaConverter
 {
-    private string? StringRule(JsonElement schema, string path)
+    private static readonly JsonElement TrueSchema = JsonDocument.Parse("true").RootElement.Clone();
+
+    private string? StringRule(JsonElement schema, string path, string hint)
     {
-        if (schema.TryGetProperty("format", out var format) && format.GetString() is { } name && _json.Format(name) is { } formatted)
+        if (schema.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String && _formats.For(format.GetString()!) is { } formatted)
         {
-            return formatted; // date, time, date-time, uuid; other formats are annotations (a plain string is emitted)
+            return formatted; // length and pattern beside a format are enforced after decoding
+        }
+
+        if (schema.TryGetProperty("pattern", out var pattern) && pattern.ValueKind == JsonValueKind.String
+            && JsonPatternGrammar.Translate(pattern.GetString()!, _rules, _json, _limits, hint) is { } matched)
+        {
+            return matched; // length beside a pattern is enforced after decoding
         }
 
         var min = ReadCount(schema, "minLength", path) ?? 0;
@@ -25,74 +32,6 @@ internal sealed partial class JsonSchemaConverter
         return _json.StringOfLength(min, upper);
     }
 
-    private string? IntegerRule(JsonElement schema, string path, string hint)
-    {
-        var (lowerBound, upperBound) = ReadBounds(schema, path);
-        var lo = lowerBound is { } l ? (decimal?)Math.Ceiling(l.Value) + (l.Exclusive && l.Value == Math.Ceiling(l.Value) ? 1 : 0) : null;
-        var hi = upperBound is { } u ? (decimal?)Math.Floor(u.Value) - (u.Exclusive && u.Value == Math.Floor(u.Value) ? 1 : 0) : null;
-        if (lo is null && hi is null)
-        {
-            return _json.Integer;
-        }
-
-        if (lo > hi)
-        {
-            return null;
-        }
-
-        if (lo is { } a && hi is { } b && b - a < _limits.MaxEnumeratedIntegerRange)
-        {
-            // Exact: every allowed value as a literal.
-            var values = new List<string>();
-            for (var v = a; v <= b; v++)
-            {
-                values.Add(GbnfText.Literal(v.ToString(CultureInfo.InvariantCulture)));
-            }
-
-            return _rules.Add(hint, string.Join(" | ", values));
-        }
-
-        // Approximate: sign and digit counts.
-        var alternatives = new List<string>();
-        if ((lo ?? -1) <= 0 && (hi ?? 1) >= 0)
-        {
-            alternatives.Add("\"0\"");
-        }
-
-        if ((hi ?? 1) >= 1)
-        {
-            var minDigits = lo > 1 ? Digits(lo.Value) : 1;
-            var maxDigits = hi is { } h ? Digits(h) : Math.Max(_limits.MaxIntegerDigits, minDigits);
-            alternatives.Add($"[1-9] {GbnfText.Repeated("[0-9]", minDigits - 1, maxDigits - 1)}".TrimEnd());
-        }
-
-        if ((lo ?? -1) <= -1)
-        {
-            var minDigits = hi < -1 ? Digits(-hi.Value) : 1;
-            var maxDigits = lo is { } m ? Digits(-m) : Math.Max(_limits.MaxIntegerDigits, minDigits);
-            alternatives.Add($"\"-\" [1-9] {GbnfText.Repeated("[0-9]", minDigits - 1, maxDigits - 1)}".TrimEnd());
-        }
-
-        return _rules.Add(hint, string.Join(" | ", alternatives.Select(a => alternatives.Count > 1 ? $"({a})" : a)));
-    }
-
-    private string NumberRule(JsonElement schema, string path)
-    {
-        var (lower, upper) = ReadBounds(schema, path);
-        if (lower is null && upper is null)
-        {
-            return _json.Number(allowNegative: true, _limits.MaxIntegerDigits, allowExponent: true);
-        }
-
-        // Approximate: no sign when the minimum is non-negative; no exponent and, when both bounds are known,
-        // no more integer digits than the larger bound has.
-        var allowNegative = lower is not { Value: >= 0 };
-        var digits = lower is { } l && upper is { } u
-            ? Math.Max(1, Digits(Math.Floor(Math.Max(Math.Abs(l.Value), Math.Abs(u.Value)))))
-            : _limits.MaxIntegerDigits;
-        return _json.Number(allowNegative, digits, allowExponent: false);
-    }
-
     private string? ArrayRule(JsonElement schema, string path, string hint, int depth)
     {
         var min = ReadCount(schema, "minItems", path) ?? 0;
@@ -104,15 +43,34 @@ internal sealed partial class JsonSchemaConverter
 
         var upper = Math.Max(min, Math.Min(max ?? _limits.MaxArrayItems, _limits.MaxArrayItems));
         CheckRepetition(upper, "minItems", path);
+        var prefix = new List<string>();
+        if (schema.TryGetProperty("prefixItems", out var prefixItems))
+        {
+            var i = 0;
+            foreach (var itemSchema in Items(prefixItems, "prefixItems", path).Take(upper))
+            {
+                var rule = Visit(itemSchema, $"{path}/prefixItems/{i}", $"{hint}-{i}", depth + 1);
+                if (rule is null)
+                {
+                    // No value for this position: the array ends before it, if it may.
+                    upper = i;
+                    break;
+                }
+
+                prefix.Add(rule);
+                i++;
+            }
+        }
+
         var item = schema.TryGetProperty("items", out var items)
             ? Visit(items, path + "/items", hint + "-item", depth + 1)
             : _json.AnyValue(depth + 1);
-        if (item is null && min > 0)
+        if (upper < min || (item is null && Math.Min(prefix.Count, upper) < min))
         {
             return null;
         }
 
-        return _json.Array(item, min, upper, hint);
+        return _json.Array(prefix, item, min, upper, hint);
     }
 
     private string? ObjectRule(JsonElement schema, string path, string hint, int depth)
@@ -125,14 +83,14 @@ internal sealed partial class JsonSchemaConverter
         var required = new HashSet<string>(StringComparer.Ordinal);
         if (schema.TryGetProperty("required", out var requiredArray))
         {
-            foreach (var name in requiredArray.EnumerateArray())
+            foreach (var name in Items(requiredArray, "required", path))
             {
-                required.Add(name.GetString() ?? string.Empty);
+                required.Add(name.ValueKind == JsonValueKind.String ? name.GetString()! : throw new ArgumentException($"The JSON schema keyword 'required' at '{path}' must list strings."));
             }
         }
 
         var declared = new List<(string Name, JsonElement Schema, string Path)>();
-        if (schema.TryGetProperty("properties", out var properties))
+        if (schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
         {
             foreach (var property in properties.EnumerateObject())
             {
@@ -147,31 +105,41 @@ internal sealed partial class JsonSchemaConverter
             declared.Add((name, additional ?? TrueSchema, $"{path}/required"));
         }
 
-        var ws = _json.Ws;
-        if (declared.Count == 0)
+        return declared.Count == 0 ? MapRule(schema, additional, path, hint, depth) : DeclaredObjectRule(declared, required, hint, depth);
+    }
+
+    /// <summary>No declared properties: a free-form object or a map of <c>additionalProperties</c>, <c>minProperties</c>..<c>maxProperties</c> members.</summary>
+    private string? MapRule(JsonElement schema, JsonElement? additional, string path, string hint, int depth)
+    {
+        var min = ReadCount(schema, "minProperties", path) ?? 0;
+        var max = Math.Max(min, Math.Min(ReadCount(schema, "maxProperties", path) ?? _limits.MaxObjectProperties, _limits.MaxObjectProperties));
+        CheckRepetition(max, "minProperties", path);
+        var value = additional is { } a && !JsonSchemaKeywords.IsTriviallyTrue(a)
+            ? Visit(a, path + "/additionalProperties", hint + "-value", depth + 1)
+            : _json.AnyValue(depth + 1);
+        if (value is null)
         {
-            // No declared properties: a free-form object or a map, unless additionalProperties is false.
-            if (additional is { ValueKind: JsonValueKind.False })
-            {
-                return _rules.Add("empty-object", $"\"{{\" {ws} \"}}\"");
-            }
-
-            if (additional is null || JsonSchemaKeywords.IsTriviallyTrue(additional.Value))
-            {
-                return _json.AnyObject(depth);
-            }
-
-            var value = Visit(additional.Value, path + "/additionalProperties", hint + "-value", depth + 1);
-            return value is null ? _rules.Add("empty-object", $"\"{{\" {ws} \"}}\"") : _json.MapObject(depth, value, hint);
+            return min > 0 ? null : _rules.Add("empty-object", $"\"{{\" {_json.Ws} \"}}\"");
         }
 
-        // Declared properties only (additionalProperties is not used to add more), in declaration order.
+        return _json.MapObject(depth, value, hint, min, max);
+    }
+
+    /// <summary>Declared properties only (additional ones are never generated), in declaration order, required ones mandatory.</summary>
+    private string? DeclaredObjectRule(List<(string Name, JsonElement Schema, string Path)> declared, HashSet<string> required, string hint, int depth)
+    {
+        var ws = _json.Ws;
         var members = new List<(string Rule, bool Required)>();
         foreach (var (name, propertySchema, propertyPath) in declared)
         {
             var propertyHint = hint == "value" ? name : $"{hint}-{GbnfText.RuleName(name)}";
-            var value = Visit(propertySchema, propertyPath, propertyHint, depth + 1);
             var isRequired = required.Contains(name);
+            if (!isRequired && !_limits.OptionalProperties)
+            {
+                continue;
+            }
+
+            var value = Visit(propertySchema, propertyPath, propertyHint, depth + 1);
             if (value is null)
             {
                 if (isRequired)
@@ -194,7 +162,7 @@ internal sealed partial class JsonSchemaConverter
     /// Members in order, commas only between present members: alternatives for which member comes first (every
     /// optional member before the first required one may be first), each followed by the rest with leading commas.
     /// </summary>
-    private static string MemberSequence(List<(string Rule, bool Required)> members, string ws)
+    private string MemberSequence(List<(string Rule, bool Required)> members, string ws)
     {
         string Rest(int from) => string.Join(" ", members.Skip(from).Select(m =>
             m.Required ? $"{ws} \",\" {ws} {m.Rule}" : $"({ws} \",\" {ws} {m.Rule})?"));
@@ -203,7 +171,8 @@ internal sealed partial class JsonSchemaConverter
         var mayBeEmpty = true;
         for (var i = 0; i < members.Count; i++)
         {
-            firsts.Add($"{members[i].Rule} {Rest(i + 1)}".TrimEnd());
+            // Each alternative is its own rule: the group nesting stays flat however many properties there are.
+            firsts.Add(_rules.Add("members", $"{members[i].Rule} {Rest(i + 1)}".TrimEnd()));
             if (members[i].Required)
             {
                 mayBeEmpty = false;
@@ -220,16 +189,11 @@ internal sealed partial class JsonSchemaConverter
         return mayBeEmpty ? choice + "?" : choice;
     }
 
-    private static readonly JsonElement TrueSchema = JsonDocument.Parse("true").RootElement;
-
-    private static int Digits(decimal nonNegative) =>
-        nonNegative < 1 ? 1 : decimal.Truncate(nonNegative).ToString(CultureInfo.InvariantCulture).Length;
-
     private static void CheckRepetition(int count, string keyword, string path)
     {
         if (count > JsonGrammarLimits.NativeRepetitionThreshold)
         {
-            throw JsonSchemaKeywords.Unsupported(keyword, path, $"{count} repetitions exceed llama.cpp's limit of {JsonGrammarLimits.NativeRepetitionThreshold}");
+            throw JsonSchemaBounds.Exceeded($"llama.cpp's repetition limit of {JsonGrammarLimits.NativeRepetitionThreshold}", $"{path}/{keyword}", $"{count} required repetitions");
         }
     }
 
@@ -248,40 +212,46 @@ internal sealed partial class JsonSchemaConverter
         return d > int.MaxValue ? int.MaxValue : (int)d;
     }
 
-    private readonly record struct Bound(decimal Value, bool Exclusive);
-
-    private static (Bound? Lower, Bound? Upper) ReadBounds(JsonElement schema, string path)
+    private static List<string>? ReadTypes(JsonElement schema, string path)
     {
-        Bound? Read(string inclusive, string exclusive)
+        if (!schema.TryGetProperty("type", out var type))
         {
-            Bound? result = null;
-            if (schema.TryGetProperty(inclusive, out var i))
-            {
-                result = new Bound(Number(i, inclusive), false);
-            }
-
-            if (schema.TryGetProperty(exclusive, out var e))
-            {
-                if (e.ValueKind is JsonValueKind.True && result is { } r)
-                {
-                    result = r with { Exclusive = true }; // draft-04 boolean form
-                }
-                else if (e.ValueKind == JsonValueKind.Number)
-                {
-                    var value = Number(e, exclusive);
-                    var tighter = inclusive == "minimum" ? result is null || value >= result.Value.Value : result is null || value <= result.Value.Value;
-                    result = tighter ? new Bound(value, true) : result;
-                }
-            }
-
-            return result;
+            return null;
         }
 
-        decimal Number(JsonElement element, string keyword) =>
-            element.ValueKind == JsonValueKind.Number && element.TryGetDecimal(out var d)
-                ? d
-                : throw new ArgumentException($"The JSON schema keyword '{keyword}' at '{path}' must be a number within the decimal range.");
+        return type.ValueKind switch
+        {
+            JsonValueKind.String => [type.GetString()!],
+            JsonValueKind.Array => [.. type.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String ? t.GetString()! : string.Empty).Distinct()],
+            _ => throw new ArgumentException($"The JSON schema keyword 'type' at '{path}' must be a string or an array."),
+        };
+    }
 
-        return (Read("minimum", "exclusiveMinimum"), Read("maximum", "exclusiveMaximum"));
+    /// <summary>The types a schema without <c>type</c> is generated as: those its keywords apply to (a documented narrowing).</summary>
+    private static List<string>? InferTypes(JsonElement schema)
+    {
+        bool Has(params string[] keywords) => keywords.Any(k => schema.TryGetProperty(k, out _));
+        var types = new List<string>();
+        if (Has("properties", "required", "additionalProperties", "minProperties", "maxProperties"))
+        {
+            types.Add("object");
+        }
+
+        if (Has("items", "prefixItems", "minItems", "maxItems"))
+        {
+            types.Add("array");
+        }
+
+        if (Has("minLength", "maxLength", "format", "pattern"))
+        {
+            types.Add("string");
+        }
+
+        if (Has("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"))
+        {
+            types.Add("number");
+        }
+
+        return types.Count == 0 ? null : types;
     }
 }

@@ -3,40 +3,75 @@ using System.Text.Json;
 namespace Urial.SemanticKernel;
 
 /// <summary>
-/// Converts one JSON Schema document into a bounded GBNF grammar. Single use: create, call <see cref="Convert"/>.
+/// Converts one JSON Schema document into bounded GBNF rules, added to a shared <see cref="GbnfRuleSet"/> (see
+/// <see cref="GrammarComposer"/>). Single use: create, call <see cref="Convert"/>.
 /// Every visit returns the name of a rule matching the subschema, or null when no value is possible within the
 /// limits (e.g. a recursive <c>$ref</c> at <see cref="JsonGrammarLimits.MaxDepth"/>); callers drop such branches
 /// (optional properties, array items, <c>anyOf</c> alternatives) or propagate the impossibility.
 /// </summary>
+/// <remarks>
+/// Every recursion over the schema is bounded by <see cref="JsonSchemaBounds"/> (nesting, <c>$ref</c> chains, visits),
+/// and the grammar written by its size, so no schema can exhaust the stack or produce a grammar llama.cpp cannot take.
+/// </remarks>
 internal sealed partial class JsonSchemaConverter
 {
     private readonly JsonElement _document;
     private readonly JsonGrammarLimits _limits;
-    private readonly GbnfRuleSet _rules = new();
+    private readonly GbnfRuleSet _rules;
     private readonly JsonPrimitiveRules _json;
+    private readonly JsonFormatRules _formats;
+    private readonly IntegerRangeRules _integers;
+    private readonly DecimalRangeRules _decimals;
     private readonly Dictionary<(string Reference, int Depth), string?> _refs = [];
     private readonly HashSet<(string Reference, int Depth)> _refsInProgress = [];
+    private int _nesting;
+    private int _activeRefs;
+    private int _visits;
 
     /// <summary>Creates a converter for <paramref name="document"/>.</summary>
-    public JsonSchemaConverter(JsonElement document, JsonGrammarLimits limits)
+    public JsonSchemaConverter(JsonElement document, JsonGrammarLimits limits, GbnfRuleSet rules, JsonPrimitiveRules json)
     {
         _document = document;
         _limits = limits;
-        _json = new JsonPrimitiveRules(_rules, limits);
+        _rules = rules;
+        _json = json;
+        _formats = new JsonFormatRules(_rules, limits);
+        _integers = new IntegerRangeRules(_rules);
+        _decimals = new DecimalRangeRules(_rules, _integers, limits.MaxFractionDigits);
     }
 
-    /// <summary>Converts the document into a complete GBNF grammar whose start rule is <c>root</c>.</summary>
-    public string Convert()
-    {
-        _rules.Reserve("root");
-        var top = Visit(_document, "#", "value", 0)
-            ?? throw new NotSupportedException(
-                $"The JSON schema admits no value within MaxDepth = {_limits.MaxDepth} nested containers.");
-        _rules.Define("root", top);
-        return _rules.ToString();
-    }
+    /// <summary>Adds the rules for the document's values and returns the name of the rule matching them.</summary>
+    /// <param name="hint">A name hint for the top rule.</param>
+    /// <exception cref="ArgumentException">The schema is malformed, exceeds a bound of <see cref="JsonSchemaBounds"/>, or admits no value within the limits.</exception>
+    public string Convert(string hint) =>
+        Visit(_document, "#", hint, 0)
+        ?? throw new ArgumentException(
+            $"The JSON schema admits no value within the grammar limits (MaxDepth = {_limits.MaxDepth} nested containers, "
+            + $"MaxArrayItems = {_limits.MaxArrayItems}, MaxStringLength = {_limits.MaxStringLength}).");
 
     private string? Visit(JsonElement schema, string path, string hint, int depth)
+    {
+        if (++_visits > JsonSchemaBounds.MaxSchemaVisits)
+        {
+            throw JsonSchemaBounds.Exceeded($"MaxSchemaVisits = {JsonSchemaBounds.MaxSchemaVisits}", path, "the number of subschemas visited");
+        }
+
+        if (++_nesting > JsonSchemaBounds.MaxSchemaNesting)
+        {
+            throw JsonSchemaBounds.Exceeded($"MaxSchemaNesting = {JsonSchemaBounds.MaxSchemaNesting}", path, "the nesting of subschemas");
+        }
+
+        try
+        {
+            return VisitCore(schema, path, hint, depth);
+        }
+        finally
+        {
+            _nesting--;
+        }
+    }
+
+    private string? VisitCore(JsonElement schema, string path, string hint, int depth)
     {
         switch (schema.ValueKind)
         {
@@ -50,68 +85,38 @@ internal sealed partial class JsonSchemaConverter
                 throw new ArgumentException($"The JSON schema at '{path}' must be an object or a boolean, not {schema.ValueKind}.");
         }
 
-        var types = ReadTypes(schema, path);
-        var patternIrrelevant = false;
-        if (schema.TryGetProperty("pattern", out _) && types is not null && types.Contains("string") && types.Count > 1)
-        {
-            // e.g. numbers that may also be read from strings: only the non-string branches are generated.
-            types.Remove("string");
-            patternIrrelevant = true;
-        }
-
-        JsonSchemaKeywords.RejectUnsupported(schema, path, patternIrrelevant);
-
         if (schema.TryGetProperty("$ref", out var reference))
         {
-            RejectSiblings(schema, path, "$ref", allowTrivial: true);
-            return VisitRef(reference.GetString() ?? string.Empty, path, depth);
+            var target = VisitRefTarget(reference, path);
+            return JsonSchemaKeywords.HasConstraintsBesides(schema, "$ref")
+                ? VisitAll([target, Without(schema, "$ref")], path, hint, depth)
+                : VisitRef(reference.GetString()!, target, path, depth);
         }
 
         if (schema.TryGetProperty("allOf", out var allOf))
         {
-            if (allOf.ValueKind != JsonValueKind.Array || allOf.GetArrayLength() != 1)
-            {
-                throw JsonSchemaKeywords.Unsupported("allOf", path, "only a single-schema allOf is supported");
-            }
-
-            RejectSiblings(schema, path, "allOf", allowTrivial: false);
-            return Visit(allOf[0], path + "/allOf/0", hint, depth);
+            var parts = Items(allOf, "allOf", path).ToList();
+            parts.Add(Without(schema, "allOf"));
+            return VisitAll(parts, path, hint, depth);
         }
 
         foreach (var keyword in (ReadOnlySpan<string>)["anyOf", "oneOf"])
         {
             if (schema.TryGetProperty(keyword, out var alternatives))
             {
-                RejectSiblings(schema, path, keyword, allowTrivial: false);
-                var names = new List<string>();
-                var i = 0;
-                foreach (var alternative in alternatives.EnumerateArray())
-                {
-                    var name = Visit(alternative, $"{path}/{keyword}/{i}", $"{hint}-{i}", depth);
-                    i++;
-                    if (name is not null && !names.Contains(name))
-                    {
-                        names.Add(name);
-                    }
-                }
-
-                return Alternatives(hint, names);
+                return VisitAlternatives(schema, keyword, alternatives, path, hint, depth);
             }
         }
 
+        var types = ReadTypes(schema, path);
         if (schema.TryGetProperty("const", out var constant))
         {
-            return MatchesTypes(constant, types) ? _rules.Add(hint, GbnfText.Literal(JsonLiteral.Canonical(constant))) : null;
+            return Literals([constant], schema, types, hint);
         }
 
         if (schema.TryGetProperty("enum", out var values))
         {
-            var literals = values.EnumerateArray()
-                .Where(v => MatchesTypes(v, types))
-                .Select(v => GbnfText.Literal(JsonLiteral.Canonical(v)))
-                .Distinct(StringComparer.Ordinal)
-                .ToList();
-            return literals.Count == 0 ? null : _rules.Add(hint, string.Join(" | ", literals));
+            return Literals(Items(values, "enum", path), schema, types, hint);
         }
 
         types ??= InferTypes(schema);
@@ -135,14 +140,14 @@ internal sealed partial class JsonSchemaConverter
 
     private string? VisitTyped(JsonElement schema, string type, string path, string hint, int depth) => type switch
     {
-        "string" => StringRule(schema, path),
+        "string" => StringRule(schema, path, hint),
         "integer" => IntegerRule(schema, path, hint),
-        "number" => NumberRule(schema, path),
+        "number" => NumberRule(schema, path, hint),
         "boolean" => _json.Boolean,
         "null" => _json.Null,
         "object" => ObjectRule(schema, path, hint, depth),
         "array" => ArrayRule(schema, path, hint, depth),
-        _ => throw JsonSchemaKeywords.Unsupported("type", path, $"unknown type '{type}'"),
+        _ => throw new ArgumentException($"The JSON schema keyword 'type' at '{path}' names an unknown type '{type}'."),
     };
 
     private string? Alternatives(string hint, List<string> names) => names.Count switch
@@ -152,103 +157,19 @@ internal sealed partial class JsonSchemaConverter
         _ => _rules.Add(hint, string.Join(" | ", names)),
     };
 
-    private string? VisitRef(string reference, string path, int depth)
+    /// <summary>The enumerated values that also satisfy the schema's other keywords, as canonical JSON literals.</summary>
+    private string? Literals(IEnumerable<JsonElement> values, JsonElement schema, List<string>? types, string hint)
     {
-        if (!reference.StartsWith('#'))
-        {
-            throw JsonSchemaKeywords.Unsupported("$ref", path, $"only local references ('#...') are supported, not '{reference}'");
-        }
-
-        var key = (reference, depth);
-        if (_refs.TryGetValue(key, out var known))
-        {
-            return known;
-        }
-
-        if (!_refsInProgress.Add(key))
-        {
-            throw JsonSchemaKeywords.Unsupported("$ref", path, $"'{reference}' refers to itself without an enclosing object or array");
-        }
-
-        var target = JsonLiteral.ResolvePointer(_document, reference)
-            ?? throw new ArgumentException($"The JSON schema $ref '{reference}' at '{path}' does not resolve.");
-        var segments = reference.Split('/');
-        var hint = segments.Length > 1 ? segments[^1] : "root-ref";
-        var result = Visit(target, reference, hint, depth);
-        _refsInProgress.Remove(key);
-        _refs[key] = result;
-        return result;
+        var literals = values
+            .Where(v => JsonValueFilter.Satisfies(v, schema, types))
+            .Select(v => GbnfText.Literal(JsonLiteral.Canonical(v)))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return literals.Count == 0 ? null : _rules.Add(hint, string.Join(" | ", literals));
     }
 
-    private static void RejectSiblings(JsonElement schema, string path, string keyword, bool allowTrivial)
-    {
-        foreach (var property in schema.EnumerateObject())
-        {
-            if (property.Name == keyword
-                || property.Name is "$defs" or "definitions"
-                || JsonSchemaKeywords.Annotations.Contains(property.Name)
-                || (allowTrivial && JsonSchemaKeywords.IsTriviallyTrue(property.Value)))
-            {
-                continue;
-            }
-
-            throw JsonSchemaKeywords.Unsupported(property.Name, path, $"it cannot be combined with '{keyword}'");
-        }
-    }
-
-    private static List<string>? ReadTypes(JsonElement schema, string path)
-    {
-        if (!schema.TryGetProperty("type", out var type))
-        {
-            return null;
-        }
-
-        var types = type.ValueKind switch
-        {
-            JsonValueKind.String => [type.GetString()!],
-            JsonValueKind.Array => type.EnumerateArray().Select(t => t.GetString() ?? string.Empty).Distinct().ToList(),
-            _ => throw new ArgumentException($"The JSON schema keyword 'type' at '{path}' must be a string or an array."),
-        };
-        return types;
-    }
-
-    private static List<string>? InferTypes(JsonElement schema)
-    {
-        bool Has(params string[] keywords) => keywords.Any(k => schema.TryGetProperty(k, out _));
-        var types = new List<string>();
-        if (Has("properties", "required", "additionalProperties"))
-        {
-            types.Add("object");
-        }
-
-        if (Has("items", "minItems", "maxItems"))
-        {
-            types.Add("array");
-        }
-
-        if (Has("minLength", "maxLength", "format"))
-        {
-            types.Add("string");
-        }
-
-        if (Has("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"))
-        {
-            types.Add("number");
-        }
-
-        return types.Count == 0 ? null : types;
-    }
-
-    private static bool MatchesTypes(JsonElement value, List<string>? types) =>
-        types is null || types.Any(t => t switch
-        {
-            "string" => value.ValueKind == JsonValueKind.String,
-            "number" => value.ValueKind == JsonValueKind.Number,
-            "integer" => value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var d) && decimal.Truncate(d) == d,
-            "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
-            "null" => value.ValueKind == JsonValueKind.Null,
-            "object" => value.ValueKind == JsonValueKind.Object,
-            "array" => value.ValueKind == JsonValueKind.Array,
-            _ => false,
-        });
+    private static JsonElement.ArrayEnumerator Items(JsonElement array, string keyword, string path) =>
+        array.ValueKind == JsonValueKind.Array
+            ? array.EnumerateArray()
+            : throw new ArgumentException($"The JSON schema keyword '{keyword}' at '{path}' must be an array.");
 }

@@ -49,8 +49,8 @@ internal static class SchemaCorpus
         ("enum-mixed", """{"enum":["a b","quote\"d",1,2.5,true,null,{"k":[1]}]}"""),
         ("const", """{"const":"fixed\\value"}"""),
         ("formats", """{"type":"object","properties":{"d":{"type":"string","format":"date"},"dt":{"type":"string","format":"date-time"},"u":{"type":"string","format":"uuid"}},"required":["d","dt","u"]}"""),
-        // 'time' is emitted as .NET writes TimeOnly (no offset, unlike RFC 3339); 'email' is treated as an annotation.
-        ("formats-relaxed", """{"type":"object","properties":{"t":{"type":"string","format":"time"},"e":{"type":"string","format":"email"}},"required":["t","e"]}"""),
+        // RFC 3339 'time' (with an offset), and the email, uri and ipv4 subsets.
+        ("formats-more", """{"type":"object","properties":{"t":{"type":"string","format":"time"},"e":{"type":"string","format":"email"},"u":{"type":"string","format":"uri"},"i":{"type":"string","format":"ipv4"}},"required":["t","e","u","i"]}"""),
         ("tool-call", """{"type":"object","properties":{"name":{"const":"get_weather"},"arguments":{"type":"object","properties":{"city":{"type":"string","description":"City"},"unit":{"enum":["celsius","fahrenheit"]}},"required":["city"],"additionalProperties":false}},"required":["name","arguments"]}"""),
         ("optional-only", """{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"boolean"},"c":{"type":"null"}}}"""),
         ("mixed-required", """{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"string"},"c":{"type":"boolean"},"d":{"type":"number"}},"required":["b","d"]}"""),

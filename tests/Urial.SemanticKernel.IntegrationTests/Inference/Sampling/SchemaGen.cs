@@ -8,15 +8,14 @@ namespace Urial.SemanticKernel;
 /// <see cref="JsonSchemaGrammar"/>), kept small so that sampling instances on the real model is fast.
 /// </summary>
 /// <remarks>
-/// Coverage: objects with 0–4 properties (names with spaces, quotes, backslashes, control characters, non-ASCII and
+/// Coverage (every keyword the converter translates; none of the keywords enforced only after decoding): objects with 0–4 properties (names with spaces, quotes, backslashes, control characters, non-ASCII and
 /// non-BMP characters, the empty name), random required subsets, <c>additionalProperties</c> false or absent;
-/// strings with <c>enum</c>/<c>const</c>/<c>minLength</c>/<c>maxLength</c>/<c>format</c> (date, date-time, uuid);
-/// integers with small bounds (exact enumeration, inclusive and exclusive) and large bounds; numbers with bounds;
+/// strings with <c>enum</c>/<c>const</c>/<c>minLength</c>/<c>maxLength</c>/<c>format</c> (every format with a grammar)/<c>pattern</c>
+/// (<see cref="SchemaPatterns"/>); integers and numbers with arbitrary bounds (one- or two-sided, inclusive or exclusive);
+/// <c>allOf</c> (objects, ranges), tuples (<c>prefixItems</c>), maps with <c>minProperties</c>/<c>maxProperties</c>;
 /// booleans; null; arrays with <c>items</c> and <c>minItems</c>/<c>maxItems</c>; containers nested to depth 3;
 /// nullable unions <c>type: [T, "null"]</c>; <c>anyOf</c> of 2–3 arbitrary alternatives and <c>oneOf</c> of 2–3
 /// alternatives of distinct types (the converter does not enforce oneOf exclusivity); <c>$defs</c> + <c>$ref</c>.
-/// Large bounds are the ones the converter enforces exactly: integer bounds at powers of ten (sign and digit
-/// counts) and number bounds of the form ±(10^k − 10^-MaxFractionDigits) or 0.
 /// </remarks>
 internal static class SchemaGen
 {
@@ -73,6 +72,9 @@ internal static class SchemaGen
             choices.Add((2, Array(depth, refs)));
             choices.Add((1, AnyOf(depth, refs)));
             choices.Add((1, OneOf(depth, refs)));
+            choices.Add((1, AllOf(depth, refs)));
+            choices.Add((1, Tuple(depth, refs)));
+            choices.Add((1, Map(depth, refs)));
         }
 
         if (refs)
@@ -125,31 +127,23 @@ internal static class SchemaGen
 
             return (JsonNode)schema;
         }),
-        Gen.OneOf("date", "date-time", "uuid").Select(f => (JsonNode)new JsonObject { ["type"] = "string", ["format"] = f }));
+        Gen.OneOf("date", "time", "date-time", "uuid", "email", "uri", "ipv4").Select(f => (JsonNode)new JsonObject { ["type"] = "string", ["format"] = f }),
+        Gen.Int[0, SchemaPatterns.All.Length - 1].Select(i => (JsonNode)new JsonObject { ["type"] = "string", ["pattern"] = SchemaPatterns.All[i].Pattern }));
 
     private static Gen<JsonNode> IntegerSchema => Gen.OneOf<JsonNode>(
         Typed("integer"),
-        // Small ranges (both bounds, inclusive or exclusive): enumerated exactly.
-        Gen.Select(Gen.Int[-40, 40], Gen.Int[0, 40], Gen.Bool, Gen.Bool, (lo, width, exclusiveMin, exclusiveMax) =>
-            (JsonNode)new JsonObject
-            {
-                ["type"] = "integer",
-                [exclusiveMin ? "exclusiveMinimum" : "minimum"] = lo - (exclusiveMin ? 1 : 0),
-                [exclusiveMax ? "exclusiveMaximum" : "maximum"] = lo + width + (exclusiveMax ? 1 : 0),
-            }),
-        // Large ranges at powers of ten: enforced exactly by sign and digit counts.
-        Gen.Select(Gen.Int[0, 4], Gen.Int[0, 9], Gen.Int[1, 12], (shape, k, m) =>
+        // Any bounds (not powers of ten), inclusive or exclusive, one- or two-sided.
+        Gen.Select(Gen.Long[-100_000, 100_000], Gen.Long[0, 200_000], Gen.Int[0, 3], Gen.Int[0, 3], (lo, width, lowShape, highShape) =>
         {
             var schema = new JsonObject { ["type"] = "integer" };
-            var pow = (long)Math.Pow(10, Math.Min(k, m));
-            var top = (long)Math.Pow(10, m) - 1;
-            switch (shape)
+            if (lowShape > 0)
             {
-                case 0: schema["minimum"] = 0; break;
-                case 1: schema["minimum"] = 1; break;
-                case 2: schema["maximum"] = 0; break;
-                case 3: schema["minimum"] = -top; schema["maximum"] = top; break;
-                default: schema["minimum"] = pow; schema["maximum"] = Math.Max(pow * 10 - 1, top); break;
+                schema[lowShape == 1 ? "exclusiveMinimum" : "minimum"] = lo;
+            }
+
+            if (highShape > 0 || lowShape == 0)
+            {
+                schema[highShape == 1 ? "exclusiveMaximum" : "maximum"] = lo + (width / (highShape == 3 ? 1000 : 1)) + 1;
             }
 
             return (JsonNode)schema;
@@ -157,12 +151,22 @@ internal static class SchemaGen
 
     private static Gen<JsonNode> NumberSchema => Gen.OneOf<JsonNode>(
         Typed("number"),
-        Gen.Const(0).Select(_ => (JsonNode)new JsonObject { ["type"] = "number", ["minimum"] = 0 }),
-        Gen.Select(Gen.Int[1, 5], Gen.Bool, (k, symmetric) =>
+        // Decimal bounds with up to three fraction digits, inclusive or exclusive, one- or two-sided.
+        Gen.Select(Gen.Int[-50_000, 50_000], Gen.Int[1, 100_000], Gen.Int[0, 3], Gen.Int[0, 3], (lo, width, lowShape, highShape) =>
         {
-            // 10^k - 10^-8: the largest number with k integer digits and MaxFractionDigits (8) fraction digits.
-            var top = (decimal)Math.Pow(10, k) - 0.00000001m;
-            return (JsonNode)new JsonObject { ["type"] = "number", ["minimum"] = symmetric ? -top : 0m, ["maximum"] = top };
+            var schema = new JsonObject { ["type"] = "number" };
+            var low = lo / 1000m;
+            if (lowShape > 0)
+            {
+                schema[lowShape == 1 ? "exclusiveMinimum" : "minimum"] = low;
+            }
+
+            if (highShape > 0 || lowShape == 0)
+            {
+                schema[highShape == 1 ? "exclusiveMaximum" : "maximum"] = low + (width / 1000m);
+            }
+
+            return (JsonNode)schema;
         }));
 
     private static Gen<JsonObject> Object(int depth, bool refs) =>
@@ -243,6 +247,40 @@ internal static class SchemaGen
 
     private static Gen<JsonNode> AnyOf(int depth, bool refs) =>
         Schema(depth + 1, refs).Array[2, 3].Select(alternatives => (JsonNode)new JsonObject { ["anyOf"] = new JsonArray(alternatives) });
+
+    /// <summary><c>allOf</c> of an object and a schema that adds a property and tightens a shared one, or of two numeric ranges.</summary>
+    private static Gen<JsonNode> AllOf(int depth, bool refs) => Gen.OneOf<JsonNode>(
+        Gen.Select(Object(depth, refs), Gen.Int[0, 9], Gen.Bool, (first, bound, required) => (JsonNode)new JsonObject
+        {
+            ["allOf"] = new JsonArray(
+                first,
+                new JsonObject
+                {
+                    ["properties"] = new JsonObject { ["n"] = new JsonObject { ["type"] = "integer", ["minimum"] = bound, ["maximum"] = bound + 7 } },
+                    ["required"] = required ? new JsonArray("n") : new JsonArray(),
+                }),
+        }),
+        Gen.Select(IntegerSchema, IntegerSchema, (a, b) => (JsonNode)new JsonObject { ["allOf"] = new JsonArray(a, b) }));
+
+    /// <summary>A tuple: <c>prefixItems</c>, then <c>items</c> or none.</summary>
+    private static Gen<JsonNode> Tuple(int depth, bool refs) =>
+        Gen.Select(Schema(depth + 1, refs).Array[1, 3], Gen.Bool, Gen.Int[0, 2], (prefix, more, min) => (JsonNode)new JsonObject
+        {
+            ["type"] = "array",
+            ["prefixItems"] = new JsonArray(prefix),
+            ["items"] = more ? new JsonObject { ["type"] = "boolean" } : JsonValue.Create(false),
+            ["minItems"] = Math.Min(min, prefix.Length),
+        });
+
+    /// <summary>A map of <c>additionalProperties</c> with <c>minProperties</c>/<c>maxProperties</c>.</summary>
+    private static Gen<JsonNode> Map(int depth, bool refs) =>
+        Gen.Select(Scalar, Gen.Int[0, 2], Gen.Int[0, 2], (value, min, extra) => (JsonNode)new JsonObject
+        {
+            ["type"] = "object",
+            ["additionalProperties"] = value,
+            ["minProperties"] = min,
+            ["maxProperties"] = min + extra,
+        });
 
     /// <summary>2–3 alternatives of pairwise distinct JSON types, so exactly one alternative matches any instance.</summary>
     private static Gen<JsonNode> OneOf(int depth, bool refs) =>
