@@ -65,7 +65,6 @@ public sealed class ProgramTests : IDisposable
         // Port 9 (discard) on loopback refuses the connection at once; no test traffic leaves the machine.
         environment["URIAL_MODEL_URL"] = "http://127.0.0.1:9/stories260K.gguf";
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var run = await ConsoleRun.StartAsync(environment, "--ask", "Hello?");
 
         Assert.Equal(1, run.ExitCode);
@@ -73,7 +72,7 @@ public sealed class ProgramTests : IDisposable
         Assert.Contains("Could not download the model from http://127.0.0.1:9/stories260K.gguf", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("--model", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("URIAL_MODEL", run.Stderr, StringComparison.Ordinal);
-        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(25));
+        Assert.DoesNotContain("no answer within", run.Stderr, StringComparison.Ordinal); // fast: the refusal ended it, not the download timeout
         Assert.Empty(Directory.Exists(_temp.File("cache")) ? Directory.GetFiles(_temp.File("cache")) : []);
     }
 

@@ -41,7 +41,6 @@ public sealed partial class ConcurrencyTests(SingleSlotServerFixture fixture) : 
         using (var client = fixture.CreateHttpClient())
         {
             (running, id) = await StartLongStreamAsync(client);
-            Assert.Equal(1, await RunningRequestsAsync());
 
             // Hanging up: the response (and its connection) is disposed while the model still has hundreds of tokens to write.
             running.Dispose();
@@ -51,19 +50,21 @@ public sealed partial class ConcurrencyTests(SingleSlotServerFixture fixture) : 
         Assert.Matches(@"cancelled: the client disconnected after [0-9]+ chunks; generation stopped", line);
 
         // The engine leaves the request at its next step: wait for that state, then the one slot takes a new request.
-        while (await RunningRequestsAsync() != 0)
-        {
-            await Task.Yield();
-        }
+        await WaitForRunningRequestsAsync(0).FailIfHung("the engine to leave the request");
 
         using var next = fixture.CreateHttpClient();
         using var answered = await next.PostAsync(new Uri("v1/chat/completions", UriKind.Relative), Json("""{"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 4}"""), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
     }
 
-    /// <summary>Starts the long stream and returns once its first chunk arrived: the request is running in the engine.</summary>
-    private static async Task<(HttpResponseMessage Response, string Id)> StartLongStreamAsync(HttpClient client)
+    /// <summary>
+    /// Starts the long stream and returns once its first chunk arrived and the engine reports it running (the engine
+    /// publishes its occupancy at the end of the step that sampled the first token, a moment after that token streams out).
+    /// </summary>
+    private async Task<(HttpResponseMessage Response, string Id)> StartLongStreamAsync(HttpClient client)
     {
+        // The one slot must be free: a stream an earlier test hung up on leaves the engine at its next step.
+        await WaitForRunningRequestsAsync(0).FailIfHung("the slot to be free");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("v1/chat/completions", UriKind.Relative)) { Content = Json(LongAnswer) };
         var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -71,7 +72,17 @@ public sealed partial class ConcurrencyTests(SingleSlotServerFixture fixture) : 
         var first = await reader.ReadLineAsync(TestContext.Current.CancellationToken);
         Assert.StartsWith("data: {", first, StringComparison.Ordinal);
         using var chunk = JsonDocument.Parse(first!["data: ".Length..]);
+        await WaitForRunningRequestsAsync(1).FailIfHung("the engine to report the request running");
         return (response, chunk.RootElement.GetProperty("id").GetString()!);
+    }
+
+    /// <summary>Reads the server's running-requests gauge until it shows <paramref name="count"/>: a wait on the engine's state.</summary>
+    private async Task WaitForRunningRequestsAsync(int count)
+    {
+        while (await RunningRequestsAsync() != count)
+        {
+            await Task.Yield();
+        }
     }
 
     private async Task<int> RunningRequestsAsync()

@@ -56,6 +56,7 @@ public sealed partial class UrialEngine
                 try
                 {
                     await StepAsync().ConfigureAwait(false);
+                    await ObserveStepAsync().ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {

@@ -22,7 +22,7 @@ public sealed class ModelLocatorTests : IDisposable
             "URIAL_MODEL_URL" => url,
             _ => null,
         },
-        new ModelDownloader(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(progress) }), TimeSpan.FromSeconds(20)));
+        new ModelDownloader(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(progress) }), HangGuard.Limit));
 
     [Fact]
     public async Task Downloads_the_model_into_the_cache_once_then_reuses_it()

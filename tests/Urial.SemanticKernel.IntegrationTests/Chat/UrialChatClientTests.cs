@@ -122,7 +122,17 @@ public sealed class UrialChatClientTests : IClassFixture<SharedChatClient>
             return (Index: i, Options: new ChatOptions { MaxOutputTokens = 60, ResponseFormat = ChatResponseFormat.ForJsonSchema(schema.RootElement.Clone()) });
         }).ToList();
 
-        var answers = await Task.WhenAll(requests.Select(r => _client.GetResponseAsync($"Tell me story number {r.Index}.", r.Options, Token)));
+        // The loop waits after its first step while all eight are queued, and is seen running them all in one step.
+        Task<ChatResponse>[] running;
+        using (var gate = new LoopGate((UrialEngine)_client.Engine))
+        {
+            var started = gate.HoldWhenAsync(report => report.Running.Count > 0);
+            running = [.. requests.Select(r => _client.GetResponseAsync($"Tell me story number {r.Index}.", r.Options, Token))];
+            await started;
+            await gate.HoldWhenAsync(report => report.Running.Count == requests.Count);
+        }
+
+        var answers = await Task.WhenAll(running).FailIfHung("the eight requests");
 
         for (var i = 0; i < answers.Length; i++)
         {

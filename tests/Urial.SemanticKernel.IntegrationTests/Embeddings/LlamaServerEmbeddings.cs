@@ -1,53 +1,66 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Urial.SemanticKernel.IntegrationTests.Embeddings;
 
-/// <summary>The real llama-server (<c>shared/bin</c>, another llama.cpp build) serving mean-pooled embeddings on loopback, stopped by its process id.</summary>
-internal sealed class LlamaServerEmbeddings : IAsyncDisposable
+/// <summary>
+/// The real llama-server (<c>shared/bin</c>, another llama.cpp build) serving mean-pooled embeddings on loopback, stopped by
+/// its process id. It binds a port of the system's choosing (<c>--port 0</c>) and is ready when its log says it listens
+/// with the model loaded: nothing is polled, and no port is guessed.
+/// </summary>
+internal sealed partial class LlamaServerEmbeddings : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly HttpClient _http;
+    private readonly HttpClient _http = new() { Timeout = HangGuard.Limit };
+    private readonly TaskCompletionSource<Uri> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _log = [];
 
-    private LlamaServerEmbeddings(Process process, int port)
-    {
-        _process = process;
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-    }
+    private LlamaServerEmbeddings(Process process) => _process = process;
 
     public static async Task<LlamaServerEmbeddings> StartAsync(CancellationToken cancellationToken)
     {
-        var port = FreePort();
         var start = new ProcessStartInfo(Path.Combine(TestModel.SharedDirectory, "bin", "llama-server"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "-m", TestModel.Path, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        foreach (var argument in new[] { "-m", TestModel.Path, "--host", "127.0.0.1", "--port", "0",
             "-c", "512", "-b", "512", "-ub", "512", "-np", "1", "-t", "1", "--embedding", "--pooling", "mean", "--no-webui" })
         {
             start.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("llama-server did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new LlamaServerEmbeddings(process, port);
+        var server = new LlamaServerEmbeddings(new Process { StartInfo = start, EnableRaisingEvents = true });
+        server._process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
+        server._process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        server._process.Exited += (_, _) => server._ready.TrySetException(new InvalidOperationException(
+            $"llama-server exited with code {server._process.ExitCode} before it was ready:\n{server.Log}"));
+        server._process.Start();
+        server._process.BeginOutputReadLine();
+        server._process.BeginErrorReadLine();
         try
         {
-            await server.WaitUntilHealthyAsync(cancellationToken);
+            server._http.BaseAddress = await server._ready.Task.WaitAsync(cancellationToken).FailIfHung("llama-server to load the model and listen");
             return server;
         }
         catch
         {
             await server.DisposeAsync();
             throw;
+        }
+    }
+
+    private string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return string.Join('\n', _log);
+            }
         }
     }
 
@@ -68,43 +81,31 @@ internal sealed class LlamaServerEmbeddings : IAsyncDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync(CancellationToken.None);
         }
 
+        await _process.WaitForExitAsync(CancellationToken.None);
         _process.Dispose();
     }
 
-    /// <summary>Polls <c>/health</c> (503 while loading) until it answers 200, or fails when the process exits.</summary>
-    private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
+    private void OnLine(string? line)
     {
-        while (true)
+        if (line is null)
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"llama-server exited with code {_process.ExitCode} before it was ready.");
-            }
+            return;
+        }
 
-            try
-            {
-                using var response = await _http.GetAsync("/health", cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
+        lock (_log)
+        {
+            _log.Add(line);
+        }
 
-            await Task.Delay(50, cancellationToken);
+        // Written once the model is loaded (b4748: "main: server is listening on http://127.0.0.1:PORT - starting the main loop").
+        if (ListeningLine().Match(line) is { Success: true } match)
+        {
+            _ready.TrySetResult(new Uri(match.Groups[1].Value));
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    [GeneratedRegex(@"server is listening on (http://127\.0\.0\.1:[0-9]+)")]
+    private static partial Regex ListeningLine();
 }

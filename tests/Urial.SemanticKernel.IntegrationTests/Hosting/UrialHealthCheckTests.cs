@@ -22,14 +22,23 @@ public sealed class UrialHealthCheckTests
         state.MarkReady(TimeSpan.FromMilliseconds(1));
         Assert.Equal(HealthStatus.Healthy, (await check.CheckHealthAsync(context, token)).Status);
 
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(async i =>
+        Task[] requests;
+        using (var gate = new LoopGate(engine))
         {
-            var text = new StringBuilder();
-            await foreach (var update in engine.GenerateAsync(new GenerationRequest($"Once upon a time, cat number {i} went out.") { MaxOutputTokens = 90, Sampling = new SamplingParameters { RepetitionPenalty = 1f } }, token))
+            // The loop waits after its first step while all four are queued: the next step runs them together, on any machine.
+            var started = gate.HoldWhenAsync(report => report.Running.Count > 0);
+            requests = [.. Enumerable.Range(0, 4).Select(async i =>
             {
-                text.Append(update.Text);
-            }
-        }));
+                var text = new StringBuilder();
+                await foreach (var update in engine.GenerateAsync(new GenerationRequest($"Once upon a time, cat number {i} went out.") { MaxOutputTokens = 90, Sampling = new SamplingParameters { RepetitionPenalty = 1f } }, token))
+                {
+                    text.Append(update.Text);
+                }
+            })];
+            await started;
+        }
+
+        await Task.WhenAll(requests).FailIfHung("the four requests");
 
         var recovered = await check.CheckHealthAsync(context, token);
         Assert.True(engine.FaultCount > 0, "the real KV cache overflowed at least once");
@@ -49,13 +58,22 @@ public sealed class UrialHealthCheckTests
         state.MarkReady(TimeSpan.FromMilliseconds(1));
         engine.RebuildFault = new InvalidOperationException("simulated: the context could not be created again");
 
-        // Four requests overflow the real 256 cells: the engine must rebuild, and cannot.
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Record.ExceptionAsync(async () =>
+        // Four requests overflow the real 256 cells: the engine must rebuild, and cannot. The loop waits after its first
+        // step while all four are queued, so that the next step runs them together, on any machine.
+        Task<Exception?>[] requests;
+        using (var gate = new LoopGate(engine))
         {
-            await foreach (var update in engine.GenerateAsync(new GenerationRequest($"Once upon a time, cat number {i} went out.") { MaxOutputTokens = 90, Sampling = new SamplingParameters { RepetitionPenalty = 1f } }, token))
+            var started = gate.HoldWhenAsync(report => report.Running.Count > 0);
+            requests = [.. Enumerable.Range(0, 4).Select(i => Record.ExceptionAsync(async () =>
             {
-            }
-        }).AsTask()));
+                await foreach (var update in engine.GenerateAsync(new GenerationRequest($"Once upon a time, cat number {i} went out.") { MaxOutputTokens = 90, Sampling = new SamplingParameters { RepetitionPenalty = 1f } }, token))
+                {
+                }
+            }).AsTask())];
+            await started;
+        }
+
+        var outcomes = await Task.WhenAll(requests).FailIfHung("the four requests");
         var broken = await check.CheckHealthAsync(new HealthCheckContext(), token);
         var refused = await Record.ExceptionAsync(async () =>
         {

@@ -73,22 +73,23 @@ public sealed class PrefixCacheTests
     {
         await using var engine = new UrialEngine(new UrialEngineOptions { ModelPath = TestModel.Path, MaxConcurrentRequests = 1, MaxQueuedRequests = 1 });
         await engine.WarmUpAsync(Token);
-        // The grammar leaves no way to end before the budget: the running request holds its slot for 300 tokens, whatever
-        // the machine's speed, while the next two arrive (one waits, one is refused) in microseconds.
+        // The grammar leaves no way to end before the budget, so the request still runs after its first step; the loop is
+        // held after that step, so the engine has published one running request and cannot move on while the next two
+        // arrive: one waits, one is refused, on any machine.
         var slow = new GenerationRequest("Once upon a time") { MaxOutputTokens = 300, Grammar = new GenerationGrammar("root ::= \"a\"{1000}") };
-
-        var running = engine.GenerateAsync(slow, Token).GetAsyncEnumerator(Token);
-        Assert.True(await running.MoveNextAsync()); // admitted and decoding
-        var queued = RunAsync(engine, new GenerationRequest("Once upon a time") { MaxOutputTokens = 4 }, Token);
-        var error = await Assert.ThrowsAsync<UrialCapacityExceededException>(() => RunAsync(engine, new GenerationRequest("Once") { MaxOutputTokens = 4 }, Token));
-
-        Assert.Contains("MaxQueuedRequests", error.Message, StringComparison.Ordinal);
-        while (await running.MoveNextAsync())
+        Task<(string Text, GenerationUpdate Last)> running, queued;
+        using (var gate = new LoopGate(engine))
         {
+            var admitted = gate.HoldWhenAsync(report => report.Running.Count == 1);
+            running = RunAsync(engine, slow, Token);
+            await admitted;
+            queued = RunAsync(engine, new GenerationRequest("Once upon a time") { MaxOutputTokens = 4 }, Token);
+            var error = await Assert.ThrowsAsync<UrialCapacityExceededException>(() => RunAsync(engine, new GenerationRequest("Once") { MaxOutputTokens = 4 }, Token));
+            Assert.Contains("MaxQueuedRequests", error.Message, StringComparison.Ordinal);
         }
 
-        await running.DisposeAsync();
-        Assert.NotNull((await queued).Last.FinishReason);
+        Assert.NotNull((await running.FailIfHung("the running request")).Last.FinishReason);
+        Assert.NotNull((await queued.FailIfHung("the queued request")).Last.FinishReason);
     }
 
     [Fact]
@@ -153,7 +154,17 @@ public sealed class KvOverflowTests
 
         // Admission believes there are 100,000 cells; there are 256, so four requests of ~150 cells overflow the real cache.
         await using var engine = new UrialEngine(new UrialEngineOptions { ModelPath = TestModel.Path, ContextSize = 256, MaxConcurrentRequests = 4, PrefixCacheSequences = 0, CellBudgetOverride = 100_000 });
-        var actual = await Task.WhenAll(answers.Select((answer, i) => RunAsync(engine, Request(i, answer), token)));
+        await engine.WarmUpAsync(token);
+        Task<string>[] running;
+        using (var gate = new LoopGate(engine))
+        {
+            // The loop waits after its first step while all four are queued: the next step runs them together, on any machine.
+            var started = gate.HoldWhenAsync(report => report.Running.Count > 0);
+            running = [.. answers.Select((answer, i) => RunAsync(engine, Request(i, answer), token))];
+            await started;
+        }
+
+        var actual = await Task.WhenAll(running).FailIfHung("the four requests");
 
         Assert.True(engine.FaultCount > 0, "the real cache overflowed at least once");
         Assert.Equal(answers, actual);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Urial.SemanticKernel.IntegrationTests.Hosting;
@@ -6,10 +5,14 @@ using Urial.SemanticKernel.IntegrationTests.Hosting;
 namespace Urial.SemanticKernel.IntegrationTests.Reliability;
 
 /// <summary>Disposing a client or a host ends every request in flight promptly, whatever its reader is doing, and never deadlocks.</summary>
+/// <remarks>
+/// Each test holds the engine's loop (<see cref="LoopGate"/>) at the state it is about (requests running, a queue, a reader
+/// blocked), disposes, then lets the loop go: "promptly" means the loop ends every request without another decode step.
+/// </remarks>
 public sealed class DisposalTests
 {
-    private static readonly TimeSpan s_prompt = TimeSpan.FromSeconds(10);
-    // Four JSON strings of at least 900 characters: the grammar forbids ending sooner, so the request is surely still running when disposed.
+    // A JSON answer: each token's text streams as it is sampled (no stop sequence holds it back), so a request held
+    // after its first sampled token has an update for its reader.
     private static readonly ChatOptions s_endless = new()
     {
         MaxOutputTokens = 3000,
@@ -19,16 +22,25 @@ public sealed class DisposalTests
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    /// <summary>A stream either reports the disposal or, if it finished first, ends with a finish reason: it is never cut off silently.</summary>
-    private static void EndedCleanly(Exception? error, List<ChatResponseUpdate> updates)
+    private static bool Decoding(EngineStepReport report, int requests) => report.Running.Count == requests && report.Running.All(r => r.OutputTokens > 0);
+
+    private static async Task<List<ChatResponseUpdate>> ReadToEndAsync(IAsyncEnumerator<ChatResponseUpdate> stream, TaskCompletionSource? waiting = null)
     {
-        if (error is null)
+        var updates = new List<ChatResponseUpdate>();
+        while (true)
         {
-            Assert.NotNull(Assert.IsType<ChatResponseUpdate>(updates.LastOrDefault()).FinishReason);
-        }
-        else
-        {
-            Assert.IsType<ObjectDisposedException>(error);
+            var next = stream.MoveNextAsync();
+            if (!next.IsCompleted)
+            {
+                waiting?.TrySetResult(); // nothing buffered: the reader waits for the engine's next token
+            }
+
+            if (!await next)
+            {
+                return updates;
+            }
+
+            updates.Add(stream.Current);
         }
     }
 
@@ -37,41 +49,30 @@ public sealed class DisposalTests
     {
         // Room for both worst-case budgets at once: admission reserves them up front.
         var client = UrialChatClient.FromModel(TestModel.Path, configure: o => o.ContextSize = 12288);
+        await client.Engine.WarmUpAsync(Token);
+        using var gate = new LoopGate((UrialEngine)client.Engine);
+        var bothDecoding = gate.HoldWhenAsync(report => Decoding(report, 2));
         var paused = client.GetStreamingResponseAsync("Tell me a story about a frog.", s_endless, Token).GetAsyncEnumerator(Token);
-        Assert.True(await paused.MoveNextAsync());
         var blocked = client.GetStreamingResponseAsync("Tell me a story.", s_endless, Token).GetAsyncEnumerator(Token);
-        Assert.True(await blocked.MoveNextAsync());
+        Assert.True(await paused.MoveNextAsync().FailIfHung("the first update"));
+        Assert.True(await blocked.MoveNextAsync().FailIfHung("the first update"));
+        await bothDecoding;
 
-        // One reader keeps waiting for the next token; the other stopped reading with tokens still coming.
-        var blockedUpdates = new List<ChatResponseUpdate>();
-        var reading = Task.Run(async () =>
-        {
-            while (await blocked.MoveNextAsync())
-            {
-                blockedUpdates.Add(blocked.Current);
-            }
-        }, Token);
-        await Task.Delay(100, Token);
-        Assert.False(reading.IsCompleted, "precondition: the stream is still being generated");
+        // One reader reads everything there is and then waits for the next token; the other stopped reading.
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reading = ReadToEndAsync(blocked, waiting);
+        await waiting.Task.FailIfHung("the reader to wait for a token");
+        await gate.DisposeWhileHeldAsync(() => client.DisposeAsync().AsTask());
 
-        var watch = Stopwatch.StartNew();
-        await client.DisposeAsync().AsTask().WaitAsync(s_prompt, Token);
-
-        var readingError = await Record.ExceptionAsync(() => reading.WaitAsync(s_prompt, Token));
+        var readingError = await Record.ExceptionAsync(() => reading.FailIfHung("the blocked reader"));
         var pausedUpdates = new List<ChatResponseUpdate>();
-        var pausedError = await Record.ExceptionAsync(async () =>
-        {
-            while (await paused.MoveNextAsync().AsTask().WaitAsync(s_prompt, Token))
-            {
-                pausedUpdates.Add(paused.Current);
-            }
-        });
-        await blocked.DisposeAsync().AsTask().WaitAsync(s_prompt, Token);
-        await paused.DisposeAsync().AsTask().WaitAsync(s_prompt, Token);
+        var pausedError = await Record.ExceptionAsync(async () => pausedUpdates.AddRange(await ReadToEndAsync(paused).FailIfHung("the paused reader")));
+        await blocked.DisposeAsync().FailIfHung("disposing the blocked stream");
+        await paused.DisposeAsync().FailIfHung("disposing the paused stream");
 
         Assert.IsType<ObjectDisposedException>(readingError);
-        EndedCleanly(pausedError, pausedUpdates); // its buffered tokens are read, then the end is reported
-        Assert.True(watch.Elapsed < s_prompt, watch.Elapsed.ToString());
+        Assert.IsType<ObjectDisposedException>(pausedError); // its buffered tokens were read, then the end was reported
+        Assert.All(pausedUpdates, u => Assert.Null(u.FinishReason));
     }
 
     [Fact]
@@ -79,14 +80,18 @@ public sealed class DisposalTests
     {
         var client = UrialChatClient.FromModel(TestModel.Path, configure: o => o.MaxConcurrentRequests = 1);
         await client.Engine.WarmUpAsync(Token);
+        using var gate = new LoopGate((UrialEngine)client.Engine);
+        var first = gate.HoldWhenAsync(report => report.Running.Count == 1);
         var requests = Enumerable.Range(0, 4).Select(i => client.GetResponseAsync($"Tell me story {i}.", s_endless, Token)).ToArray();
-        await Task.Delay(300, Token);
+        await first; // all four are submitted; one runs
 
-        await client.DisposeAsync().AsTask().WaitAsync(s_prompt, Token);
+        var queue = await gate.HoldWhenAsync(report => report.Waiting == 3); // the next step has taken them in: they wait
+        Assert.Single(queue.Running);
+        await gate.DisposeWhileHeldAsync(() => client.DisposeAsync().AsTask());
 
         foreach (var request in requests)
         {
-            var error = await Record.ExceptionAsync(() => request.WaitAsync(s_prompt, Token));
+            var error = await Record.ExceptionAsync(() => request.FailIfHung("a request"));
             Assert.IsType<ObjectDisposedException>(error);
             Assert.Contains("disposed", error.Message, StringComparison.Ordinal);
         }
@@ -97,52 +102,65 @@ public sealed class DisposalTests
     {
         var client = UrialChatClient.FromModel(TestModel.Path);
         await client.Engine.WarmUpAsync(Token);
+        using var gate = new LoopGate((UrialEngine)client.Engine);
+        var decoding = gate.HoldWhenAsync(report => Decoding(report, 1));
         var running = client.GetResponseAsync("Tell me a story.", s_endless, Token);
-        await Task.Delay(100, Token);
+        await decoding;
 
-        await Task.WhenAll(
-            Task.Run(() => client.DisposeAsync().AsTask(), Token),
-            Task.Run(client.Dispose, Token),
-            Task.Run(() => client.DisposeAsync().AsTask(), Token)).WaitAsync(s_prompt, Token);
+        // Three callers on three threads, all at their dispose call while the request is still in the loop.
+        var arrived = 0;
+        var allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Arrive()
+        {
+            if (Interlocked.Increment(ref arrived) == 3)
+            {
+                allArrived.TrySetResult();
+            }
+        }
 
-        Assert.IsType<ObjectDisposedException>(await Record.ExceptionAsync(() => running.WaitAsync(s_prompt, Token)));
+        var disposers = Task.WhenAll(
+            Task.Run(() => { Arrive(); return client.DisposeAsync().AsTask(); }, Token),
+            Task.Run(() => { Arrive(); client.Dispose(); }, Token),
+            Task.Run(() => { Arrive(); return client.DisposeAsync().AsTask(); }, Token));
+        await allArrived.Task.FailIfHung("three disposing threads");
+        await gate.DisposeWhileHeldAsync(() => disposers);
+
+        Assert.IsType<ObjectDisposedException>(await Record.ExceptionAsync(() => running.FailIfHung("the running request")));
     }
 
     [Fact]
     public async Task Stopping_the_host_leaves_the_engine_to_the_container_and_disposing_the_host_ends_requests_in_flight()
     {
         var host = TestHost.Build(
-            new Dictionary<string, string?> { ["Urial:ModelPath"] = TestModel.Path, ["Urial:MaxConcurrentRequests"] = "2" },
+            // Room for two worst-case budgets at once, so that the third request waits for a slot.
+            new Dictionary<string, string?> { ["Urial:ModelPath"] = TestModel.Path, ["Urial:MaxConcurrentRequests"] = "2", ["Urial:ContextSize"] = "12288" },
             (services, configuration) => services.AddUrialChatClient(configuration.GetSection("Urial")));
         await host.StartAsync(Token);
         var client = host.Services.GetRequiredService<IChatClient>();
         var engine = host.Services.GetRequiredService<IUrialEngine>();
+        using var gate = new LoopGate((UrialEngine)engine);
+        var decoding = gate.HoldWhenAsync(report => Decoding(report, 1));
         var streaming = client.GetStreamingResponseAsync("Tell me a story.", s_endless, Token).GetAsyncEnumerator(Token);
-        Assert.True(await streaming.MoveNextAsync());
-        var reading = Task.Run(async () =>
-        {
-            while (await streaming.MoveNextAsync())
-            {
-            }
-        }, Token);
+        Assert.True(await streaming.MoveNextAsync().FailIfHung("the first update"));
+        await decoding;
+        var reading = ReadToEndAsync(streaming);
         var whole = client.GetResponseAsync("Tell me a story about a frog.", s_endless, Token);
-        var queued = client.GetResponseAsync("Tell me a story about a dog.", s_endless, Token); // waits: both slots are busy
+        var queued = client.GetResponseAsync("Tell me a story about a dog.", s_endless, Token);
+        await gate.HoldWhenAsync(report => report.Running.Count == 2 && report.Waiting == 1); // both slots are busy; one waits
 
-        await host.StopAsync(Token).WaitAsync(s_prompt, Token);
+        await host.StopAsync(Token).FailIfHung("stopping the host");
         var afterStop = engine.GetHealth();
-        var watch = Stopwatch.StartNew();
-        await ((IAsyncDisposable)host).DisposeAsync().AsTask().WaitAsync(s_prompt, Token);
+        await gate.DisposeWhileHeldAsync(() => ((IAsyncDisposable)host).DisposeAsync().AsTask());
 
         Assert.Equal(UrialEngineStatus.Healthy, afterStop.Status);
-        foreach (var request in new[] { reading, whole, queued })
+        foreach (var request in new Task[] { reading, whole, queued })
         {
-            var error = await Record.ExceptionAsync(() => request.WaitAsync(s_prompt, Token));
+            var error = await Record.ExceptionAsync(() => request.FailIfHung("a request"));
             Assert.True(error is ObjectDisposedException, error?.ToString() ?? "completed");
         }
 
         await streaming.DisposeAsync();
         Assert.Equal(UrialEngineStatus.Unhealthy, engine.GetHealth().Status);
         Assert.Contains("disposed", engine.GetHealth().Description, StringComparison.Ordinal);
-        Assert.True(watch.Elapsed < s_prompt, watch.Elapsed.ToString());
     }
 }

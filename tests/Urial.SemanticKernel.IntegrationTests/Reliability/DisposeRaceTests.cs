@@ -24,6 +24,16 @@ public sealed class DisposeRaceTests
             await engine.WarmUpAsync(Token);
             using var stop = new CancellationTokenSource();
             var text = string.Concat(Enumerable.Repeat("Once upon a time there was a little cat. ", 200));
+
+            // The dispose comes after 0 to 4 finished calls: at a different point of the callers' work each round.
+            var disposeAfter = round % 5;
+            var finished = 0;
+            var disposeNow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (disposeAfter == 0)
+            {
+                disposeNow.TrySetResult();
+            }
+
             var callers = Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
             {
                 while (!stop.IsCancellationRequested)
@@ -38,6 +48,11 @@ public sealed class DisposeRaceTests
                         {
                             await client.GetResponseAsync("Hi", new ChatOptions { MaxOutputTokens = 1 }, Token);
                         }
+
+                        if (Interlocked.Increment(ref finished) == disposeAfter)
+                        {
+                            disposeNow.TrySetResult();
+                        }
                     }
                     catch (ObjectDisposedException)
                     {
@@ -46,10 +61,10 @@ public sealed class DisposeRaceTests
                 }
             }, Token)).ToArray();
 
-            await Task.Delay(round % 5 * 7, Token);
-            await client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), Token);
+            await disposeNow.Task.FailIfHung("the callers' first calls");
+            await client.DisposeAsync().FailIfHung("disposing");
             await stop.CancelAsync();
-            await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(10), Token);
+            await Task.WhenAll(callers).FailIfHung("the callers");
         }
     }
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
@@ -56,6 +56,7 @@ public sealed class FaultContext : IAsyncLifetime
 public static class FaultMatrix
 {
     private static readonly ChatOptions s_endless = new() { MaxOutputTokens = 600, AdditionalProperties = new() { ["repeat_penalty"] = 1.0 } };
+    private static readonly ChatOptions s_endlessJson = new() { MaxOutputTokens = 600, ResponseFormat = ChatResponseFormat.Json };
 
     public static IReadOnlyList<FaultScenario> All { get; } =
     [
@@ -236,40 +237,68 @@ public static class FaultMatrix
         new("dispose: an engine that never loaded", async _ =>
         {
             var client = UrialChatClient.FromModel(TestModel.Path);
-            await client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5), FaultContext.Token);
+            await client.DisposeAsync().FailIfHung("disposing an engine that never loaded");
             await Assert.ThrowsAsync<ObjectDisposedException>(() => client.GetResponseAsync("Hi", cancellationToken: FaultContext.Token));
         }),
 
-        // Cancellation.
+        // Cancellation: each at a point the engine's own state shows (its step reports), never after some time.
         new("cancel: before the request starts", async c =>
         {
             using var canceled = new CancellationTokenSource();
             await canceled.CancelAsync();
-            var watch = Stopwatch.StartNew();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => c.Client.GetResponseAsync("Hi", cancellationToken: canceled.Token));
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            var stepsWithARequest = 0; // a request that started would be running after some step
+            c.Engine.StepObserver = report =>
             {
-                await foreach (var update in c.Client.GetStreamingResponseAsync("Hi", cancellationToken: canceled.Token))
+                if (report.Running.Count + report.Waiting > 0)
                 {
+                    Interlocked.Increment(ref stepsWithARequest);
                 }
-            });
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+
+                return ValueTask.CompletedTask;
+            };
+            try
             {
-                await foreach (var update in c.Engine.GenerateAsync(new GenerationRequest("Once"), canceled.Token))
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => c.Client.GetResponseAsync("Hi", cancellationToken: canceled.Token));
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
                 {
-                }
-            });
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), watch.Elapsed.ToString());
+                    await foreach (var update in c.Client.GetStreamingResponseAsync("Hi", cancellationToken: canceled.Token))
+                    {
+                    }
+                });
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+                {
+                    await foreach (var update in c.Engine.GenerateAsync(new GenerationRequest("Once"), canceled.Token))
+                    {
+                    }
+                });
+            }
+            finally
+            {
+                c.Engine.StepObserver = null;
+            }
+
+            Assert.Equal(0, stepsWithARequest);
         }),
         new("cancel: during prefill of a long prompt", async _ =>
         {
             // Without a cached prefix every request prefills the whole URIAL prompt (thousands of tokens), in chunks of 64.
+            // The request is canceled on the loop right after the first step that evaluated part of its prompt.
             await using var client = UrialChatClient.FromModel(TestModel.Path, configure: o => { o.CachedPrefix = null; o.BatchSize = 64; });
-            await client.Engine.WarmUpAsync(FaultContext.Token);
+            var engine = (UrialEngine)client.Engine;
+            await engine.WarmUpAsync(FaultContext.Token);
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(FaultContext.Token);
-            cts.CancelAfter(150);
+            var seen = new ConcurrentQueue<RequestProgress>();
+            engine.StepObserver = report =>
+            {
+                foreach (var request in report.Running.Where(r => r.CancellationToken == cts.Token))
+                {
+                    seen.Enqueue(request);
+                    cts.Cancel(); // between two steps: the next one must drop the request
+                }
+
+                return ValueTask.CompletedTask;
+            };
             var updates = 0;
-            var watch = Stopwatch.StartNew();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
             {
                 await foreach (var update in client.GetStreamingResponseAsync("Tell me a story.", cancellationToken: cts.Token))
@@ -277,31 +306,50 @@ public static class FaultMatrix
                     updates++;
                 }
             });
-            Assert.Equal(0, updates); // canceled before the first token: during prefill
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), watch.Elapsed.ToString());
 
             var after = await client.GetResponseAsync("Hi", new ChatOptions { MaxOutputTokens = 3 }, FaultContext.Token);
+            engine.StepObserver = null;
             Assert.NotNull(after.FinishReason);
+            Assert.Equal(0, updates);
+            var canceledAt = Assert.Single(seen); // running after one step, gone after the next
+            Assert.Equal(0, canceledAt.OutputTokens); // nothing sampled: canceled during prefill
+            Assert.InRange(canceledAt.EvaluatedTokens, 1, canceledAt.PromptTokens - 1);
         }),
-        new("cancel: during decoding (streaming, and CancelAfter on a non-streaming request)", async c =>
+        new("cancel: during decoding (streaming, and a non-streaming request)", async c =>
         {
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(FaultContext.Token);
-            var first = c.Client.GetStreamingResponseAsync("Tell me a story.", s_endless, cts.Token).GetAsyncEnumerator(cts.Token);
-            Assert.True(await first.MoveNextAsync()); // decoding has started
-            var watch = Stopwatch.StartNew();
-            await cts.CancelAsync();
+            // Streaming: the caller has the first token's text and cancels; the loop is held right after that token's step.
+            // The JSON format makes that first token's text an update at once (no stop sequence can hold it back).
+            using var streamed = CancellationTokenSource.CreateLinkedTokenSource(FaultContext.Token);
+            await using var stream = c.Client.GetStreamingResponseAsync("Tell me a story.", s_endlessJson, streamed.Token).GetAsyncEnumerator(streamed.Token);
+            using (var gate = new LoopGate(c.Engine))
+            {
+                var decoding = gate.HoldWhenAsync(report => report.Running.Any(r => r.CancellationToken == streamed.Token && r.OutputTokens > 0));
+                Assert.True(await stream.MoveNextAsync().FailIfHung("the first update"));
+                await decoding;
+                await streamed.CancelAsync();
+                await DroppedAtTheNextStep(gate, streamed.Token);
+            }
+
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
             {
-                while (await first.MoveNextAsync())
+                while (await stream.MoveNextAsync())
                 {
                 }
             });
-            await first.DisposeAsync();
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), watch.Elapsed.ToString());
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(FaultContext.Token);
-            timeout.CancelAfter(400);
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => c.Client.GetResponseAsync("Tell me a story.", s_endless, timeout.Token).WaitAsync(TimeSpan.FromSeconds(5), FaultContext.Token));
+            // Non-streaming: canceled while the loop is held after its first sampled token.
+            using var whole = CancellationTokenSource.CreateLinkedTokenSource(FaultContext.Token);
+            Task<ChatResponse> response;
+            using (var gate = new LoopGate(c.Engine))
+            {
+                var decoding = gate.HoldWhenAsync(report => report.Running.Any(r => r.CancellationToken == whole.Token && r.OutputTokens > 0));
+                response = c.Client.GetResponseAsync("Tell me a story.", s_endless, whole.Token);
+                await decoding;
+                await whole.CancelAsync();
+                await DroppedAtTheNextStep(gate, whole.Token);
+            }
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => response.FailIfHung("the canceled request"));
         }),
         new("cancel: abandoning a stream (break out of await foreach)", async c =>
         {
@@ -399,6 +447,13 @@ public static class FaultMatrix
         var bytes = new byte[count];
         new Random(seed).NextBytes(bytes);
         return bytes;
+    }
+
+    /// <summary>Lets the held loop take exactly one more step and checks that this step dropped the canceled request.</summary>
+    private static async Task DroppedAtTheNextStep(LoopGate gate, CancellationToken canceled)
+    {
+        var next = await gate.HoldWhenAsync(_ => true);
+        Assert.DoesNotContain(next.Running, r => r.CancellationToken == canceled);
     }
 
     private static async Task Drain(IUrialEngine engine, GenerationRequest request)

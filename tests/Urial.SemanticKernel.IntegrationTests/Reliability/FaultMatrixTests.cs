@@ -7,7 +7,7 @@ public sealed class FaultMatrixTests(FaultContext context) : IClassFixture<Fault
     [MemberData(nameof(FaultMatrix.Uncovered), MemberType = typeof(FaultMatrix))]
     public async Task Fault_gets_a_clear_exception(string scenario)
     {
-        await FaultMatrix.Named(scenario).Run(context).WaitAsync(TimeSpan.FromSeconds(60), FaultContext.Token);
+        await FaultMatrix.Named(scenario).Run(context).FailIfHung(scenario);
 
         Assert.Equal(0, context.Engine.FaultCount);
     }

@@ -16,7 +16,7 @@ public sealed class ProcessSurvivalTests(FaultContext context) : IClassFixture<F
         {
             try
             {
-                await scenario.Run(context).WaitAsync(TimeSpan.FromSeconds(60), FaultContext.Token);
+                await scenario.Run(context).FailIfHung(scenario.Name);
             }
             catch (Exception ex)
             {
