@@ -18,9 +18,10 @@ public sealed class FaultProxyTests(LlamaServerChat fixture) : IClassFixture<Lla
 
     public ValueTask DisposeAsync() => _proxy.DisposeAsync();
 
+    // The attempt timeout ends only the proxy's held first byte; 5 s leaves a fault-free attempt on a loaded machine room.
     internal static UrialRemoteEngineOptions Options(params Uri[] endpoints)
     {
-        var options = new UrialRemoteEngineOptions { RetryDelay = TimeSpan.FromMilliseconds(10), AttemptTimeout = TimeSpan.FromSeconds(2), MaxRetries = 2 };
+        var options = new UrialRemoteEngineOptions { RetryDelay = TimeSpan.FromMilliseconds(10), AttemptTimeout = TimeSpan.FromSeconds(5), MaxRetries = 2 };
         foreach (var endpoint in endpoints)
         {
             options.Endpoints.Add(endpoint);
