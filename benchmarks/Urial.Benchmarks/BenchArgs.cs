@@ -7,7 +7,7 @@ internal sealed record BenchArgs(string ModelPath, bool Synthetic, string? Peer,
 {
     private const string Usage =
         "Usage: [--model path|synthetic:small|medium|1b] [--peer llama-server] [--reps N] [--quick] [--out file] [--threads N] " +
-        "[--only memory,ttft,multiturn,concurrency,overhead,threads,soak,defaults,embeddings,batching,sampling,prefill,peer,profile]";
+        "[--only memory,ttft,multiturn,concurrency,overhead,threads,soak,defaults,embeddings,batching,sampling,prefill,peer,profile,determinism,scaleout]";
 
     public static BenchArgs Parse(string[] args)
     {

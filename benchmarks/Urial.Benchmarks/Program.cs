@@ -123,6 +123,11 @@ if (options.Runs("embeddings"))
     await Embeddings.RunAsync(options, engine, report);
 }
 
+if (options.Runs("determinism"))
+{
+    await Determinism.RunAsync(options, engine, report, threads, ContextSize);
+}
+
 if (options.Runs("defaults"))
 {
     scenarios.Defaults(ContextSize, BatchSize, MaxConcurrent + 1);
