@@ -9,7 +9,7 @@ namespace Urial.SemanticKernel.PackageTests;
 /// repository's nuget.org source), so nothing of this repository's build leaks in. The restored package is removed from
 /// the NuGet cache afterwards.
 /// </remarks>
-public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<PackedLibrary>
+public sealed partial class NuGetPackageTests(PackedLibrary library) : IClassFixture<PackedLibrary>
 {
     // Guards against a hang only, far beyond a build on a loaded two-core machine (the whole solution built in 3 min 13 s under load); never a pass criterion.
     private static readonly TimeSpan s_buildTimeout = TimeSpan.FromMinutes(20);
@@ -19,13 +19,9 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
     public void The_package_carries_its_metadata_readme_license_docs_and_dependencies_but_no_native_copies()
     {
         AssertPacked();
-        using var package = ZipFile.OpenRead(library.Package);
+        using var package = ZipFile.OpenRead(library.Package(PackedLibrary.MainId));
         var entries = package.Entries.Select(entry => entry.FullName).ToList();
-        XDocument nuspec;
-        using (var stream = package.GetEntry("Urial.SemanticKernel.nuspec")!.Open())
-        {
-            nuspec = XDocument.Load(stream);
-        }
+        var nuspec = Nuspec(package, PackedLibrary.MainId);
 
         Assert.Equal("Urial.SemanticKernel", Metadata(nuspec, "id"));
         Assert.Equal(library.Version, Metadata(nuspec, "version"));
@@ -39,26 +35,24 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
         Assert.Equal("git", (string?)repository.Attribute("type"));
         Assert.StartsWith("https://github.com/", (string?)repository.Attribute("url"), StringComparison.Ordinal);
 
-        var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency")
-            .ToDictionary(e => (string)e.Attribute("id")!, e => (Version: (string)e.Attribute("version")!, Exclude: (string?)e.Attribute("exclude") ?? ""));
+        // The engine package is the native part only: everything managed comes with the Core package, at the same version.
+        var dependencies = Dependencies(nuspec);
+        Assert.Equal(library.Version, dependencies[PackedLibrary.CoreId].Version);
         Assert.Equal("0.30.0", dependencies["LLamaSharp"].Version);
         Assert.Equal("0.30.0", dependencies["LLamaSharp.Backend.Cpu"].Version);
         Assert.DoesNotContain("Build", dependencies["LLamaSharp.Backend.Cpu"].Exclude, StringComparison.OrdinalIgnoreCase); // its props copy the native libraries
-        Assert.Equal("1.82.0", dependencies["Microsoft.SemanticKernel.Abstractions"].Version);
         Assert.DoesNotContain("Microsoft.SemanticKernel", dependencies.Keys); // the meta-package pulls in connectors an IChatClient user never needs
         Assert.DoesNotContain(dependencies.Keys, id => id.StartsWith("Microsoft.SemanticKernel.Connectors", StringComparison.Ordinal));
-        Assert.Equal("10.11.0", dependencies["Microsoft.Extensions.AI"].Version);
-        Assert.Contains("Microsoft.Extensions.Hosting.Abstractions", dependencies.Keys);
         Assert.DoesNotContain(dependencies.Keys, id => id.StartsWith("Microsoft.SourceLink", StringComparison.Ordinal) || id.Contains("Analyzers", StringComparison.Ordinal));
 
         Assert.Contains("README.md", entries);
         Assert.Contains("LICENSE", entries);
         Assert.Contains("lib/net10.0/Urial.SemanticKernel.dll", entries);
         Assert.Contains("lib/net10.0/Urial.SemanticKernel.xml", entries);
-        Assert.Contains("buildTransitive/Urial.SemanticKernel.targets", entries); // keeps ASP.NET Core applications' [LoggerMessage] building (see the file)
+        Assert.DoesNotContain("lib/net10.0/Urial.SemanticKernel.Core.dll", entries); // Core comes as its own package, never as a copy
         Assert.DoesNotContain(entries, entry => entry.StartsWith("content", StringComparison.Ordinal) || entry.StartsWith("runtimes", StringComparison.Ordinal));
 
-        using var symbols = ZipFile.OpenRead(library.SymbolPackage);
+        using var symbols = ZipFile.OpenRead(library.SymbolPackage(PackedLibrary.MainId));
         Assert.Contains(symbols.Entries, entry => entry.FullName == "lib/net10.0/Urial.SemanticKernel.pdb");
     }
 
@@ -91,25 +85,33 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
     /// <summary>Writes the consumer from its templates, builds it against the packed package, runs it on the real model and returns its output and the packages it restored.</summary>
     private async Task<(string Output, IReadOnlyList<string> Packages)> BuildAndRunAsync(string template)
     {
+        var (output, packages, files) = await PublishAndRunAsync(template, new Dictionary<string, string> { ["URIAL_MODEL"] = TestModel.Path });
+        Assert.True(files.Any(file => file.Contains("llama.", StringComparison.Ordinal) && file.StartsWith("runtimes/", StringComparison.Ordinal)),
+            "the CPU backend's native libraries did not reach the application");
+        return (output, packages);
+    }
+
+    /// <summary>Writes the consumer from its templates, publishes it against the packed packages, runs it and returns its output, the packages it restored and the published files (relative paths with '/').</summary>
+    private async Task<(string Output, IReadOnlyList<string> Packages, IReadOnlyList<string> Files)> PublishAndRunAsync(string template, IReadOnlyDictionary<string, string> environment)
+    {
         AssertPacked();
         var consumer = Path.Combine(library.WorkDirectory, template);
+        var published = Path.Combine(consumer, "published");
         string? globalPackages = null;
         try
         {
             WriteConsumer(template, consumer);
-            var build = await DotNet.RunAsync(consumer, s_buildTimeout, null, "build", "-c", "Release", "-nodeReuse:false");
+            var build = await DotNet.RunAsync(consumer, s_buildTimeout, null, "publish", "-c", "Release", "-o", published, "-nodeReuse:false");
             globalPackages = await GlobalPackagesFolder(consumer);
             Assert.True(build.ExitCode == 0, "the consumer did not build:\n" + build.Output);
 
-            var run = await DotNet.RunAsync(consumer, s_runTimeout, new Dictionary<string, string> { ["URIAL_MODEL"] = TestModel.Path },
-                Path.Combine(consumer, "bin", "Release", "net10.0", "Consumer.dll"));
-            TestContext.Current.SendDiagnosticMessage($"pack {library.Pack.Elapsed.TotalSeconds:0.0} s, consumer build {build.Elapsed.TotalSeconds:0.0} s, run {run.Elapsed.TotalSeconds:0.0} s\n{run.Output}");
+            var run = await DotNet.RunAsync(consumer, s_runTimeout, environment, Path.Combine(published, "Consumer.dll"));
+            TestContext.Current.SendDiagnosticMessage($"pack {library.Packs.Sum(pack => pack.Elapsed.TotalSeconds):0.0} s, consumer publish {build.Elapsed.TotalSeconds:0.0} s, run {run.Elapsed.TotalSeconds:0.0} s\n{run.Output}");
 
             Assert.True(run.ExitCode == 0, "the consumer failed:\n" + run.Output);
-            var runtimes = Path.Combine(consumer, "bin", "Release", "net10.0", "runtimes");
-            Assert.True(Directory.Exists(runtimes) && Directory.EnumerateFiles(runtimes, "*llama.*", SearchOption.AllDirectories).Any(),
-                "the CPU backend's native libraries did not reach the application");
-            return (run.Output, RestoredPackages(consumer));
+            var files = Directory.EnumerateFiles(published, "*", SearchOption.AllDirectories)
+                .Select(file => Path.GetRelativePath(published, file).Replace(Path.DirectorySeparatorChar, '/')).ToList();
+            return (run.Output, RestoredPackages(consumer), files);
         }
         finally
         {
@@ -120,9 +122,9 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
     /// <summary>Removes the restored test package from the NuGet cache, so that no later restore picks it up.</summary>
     private void RemoveFromCache(string? globalPackages)
     {
-        if (globalPackages is not null)
+        foreach (var packageId in globalPackages is null ? [] : PackedLibrary.PackageIds)
         {
-            var id = Path.Combine(globalPackages, "urial.semantickernel");
+            var id = Path.Combine(globalPackages!, packageId.ToLowerInvariant());
             PackedLibrary.DeleteQuietly(Path.Combine(id, library.Version));
             if (Directory.Exists(id) && !Directory.EnumerateFileSystemEntries(id).Any())
             {
@@ -201,9 +203,14 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
 
     private void AssertPacked()
     {
-        Assert.True(library.Pack.ExitCode == 0, "dotnet pack failed:\n" + library.Pack.Output);
-        Assert.True(File.Exists(library.Package), "no package in the feed:\n" + library.Pack.Output);
-        Assert.True(File.Exists(library.SymbolPackage), "no symbols package in the feed:\n" + library.Pack.Output);
+        foreach (var (id, pack) in PackedLibrary.PackageIds.Zip(library.Packs))
+        {
+            Assert.True(pack.ExitCode == 0, $"dotnet pack {id} failed:\n" + pack.Output);
+            Assert.True(File.Exists(library.Package(id)), $"no {id} package in the feed:\n" + pack.Output);
+            Assert.True(File.Exists(library.SymbolPackage(id)), $"no {id} symbols package in the feed:\n" + pack.Output);
+        }
+
+        Assert.Equal(PackedLibrary.PackageIds.Count, library.Packs.Count);
     }
 
     private void WriteConsumer(string template, string consumer)
@@ -244,6 +251,17 @@ public sealed class NuGetPackageTests(PackedLibrary library) : IClassFixture<Pac
         var line = result.Output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(Prefix, StringComparison.Ordinal));
         return line is null ? throw new InvalidOperationException("No global-packages folder:\n" + result.Output) : line[Prefix.Length..].Trim();
     }
+
+    private static XDocument Nuspec(ZipArchive package, string id)
+    {
+        using var stream = package.GetEntry(id + ".nuspec")!.Open();
+        return XDocument.Load(stream);
+    }
+
+    /// <summary>Reads the package's dependencies from its nuspec: id → version and excluded assets.</summary>
+    private static Dictionary<string, (string Version, string Exclude)> Dependencies(XDocument nuspec) =>
+        nuspec.Descendants().Where(e => e.Name.LocalName == "dependency")
+            .ToDictionary(e => (string)e.Attribute("id")!, e => (Version: (string)e.Attribute("version")!, Exclude: (string?)e.Attribute("exclude") ?? ""));
 
     private static string Metadata(XDocument nuspec, string name) => Element(nuspec, name).Value;
 

@@ -1,6 +1,6 @@
 namespace Urial.SemanticKernel.PackageTests;
 
-/// <summary>The library packed once per test class, as a release would ship it, with a unique pre-release version.</summary>
+/// <summary>Both packages (Urial.SemanticKernel.Core and Urial.SemanticKernel over it) packed once per test class, as a release would ship them, with a unique pre-release version.</summary>
 /// <remarks>The unique version keeps any copy in the NuGet cache from standing in for the package under test.</remarks>
 public sealed class PackedLibrary : IAsyncLifetime
 {
@@ -19,19 +19,35 @@ public sealed class PackedLibrary : IAsyncLifetime
     /// <summary>Gets the folder feed the package was packed into.</summary>
     public string Feed => Path.Combine(WorkDirectory, "feed");
 
-    /// <summary>Gets the path of the .nupkg.</summary>
-    public string Package => Path.Combine(Feed, $"Urial.SemanticKernel.{Version}.nupkg");
+    /// <summary>Gets the ids of the packages, the one without native code first.</summary>
+    public static IReadOnlyList<string> PackageIds { get; } = [CoreId, MainId];
 
-    /// <summary>Gets the path of the .snupkg.</summary>
-    public string SymbolPackage => Path.Combine(Feed, $"Urial.SemanticKernel.{Version}.snupkg");
+    /// <summary>The package without the in-process engine.</summary>
+    public const string CoreId = "Urial.SemanticKernel.Core";
 
-    /// <summary>Gets the pack's result.</summary>
-    public ProcessResult Pack { get; private set; } = new(-1, "not packed", TimeSpan.Zero);
+    /// <summary>The package with the in-process llama.cpp engine, which depends on <see cref="CoreId"/>.</summary>
+    public const string MainId = "Urial.SemanticKernel";
+
+    /// <summary>Gets the path of a package's .nupkg.</summary>
+    public string Package(string id) => Path.Combine(Feed, $"{id}.{Version}.nupkg");
+
+    /// <summary>Gets the path of a package's .snupkg.</summary>
+    public string SymbolPackage(string id) => Path.Combine(Feed, $"{id}.{Version}.snupkg");
+
+    /// <summary>Gets the results of the packs, one per package in <see cref="PackageIds"/> order.</summary>
+    public IReadOnlyList<ProcessResult> Packs { get; private set; } = [];
 
     public async ValueTask InitializeAsync()
     {
-        Pack = await DotNet.RunAsync(Repository, s_packTimeout, null,
-            "pack", Path.Combine(Repository, "src", "Urial.SemanticKernel"), "-c", "Release", "-o", Feed, "-p:PackageVersion=" + Version, "-nodeReuse:false");
+        // One after the other: the second pack finds the first one's build of Core up to date.
+        var packs = new List<ProcessResult>();
+        foreach (var id in PackageIds)
+        {
+            packs.Add(await DotNet.RunAsync(Repository, s_packTimeout, null,
+                "pack", Path.Combine(Repository, "src", id), "-c", "Release", "-o", Feed, "-p:PackageVersion=" + Version, "-nodeReuse:false"));
+        }
+
+        Packs = packs;
     }
 
     public ValueTask DisposeAsync()

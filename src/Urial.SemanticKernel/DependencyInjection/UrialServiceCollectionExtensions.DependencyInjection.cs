@@ -80,7 +80,7 @@ public static partial class UrialServiceCollectionExtensions
     private static ChatClientBuilder AddChatClient(IServiceCollection services, string? serviceId, Action<Options.OptionsBuilder<UrialOptions>> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        UrialRegistration.AddModel(services, serviceId, configure);
+        LocalModelRegistration.AddModel(services, serviceId, configure);
         return UrialRegistration.AddChatClient(services, serviceId, kernelFunctionInvocation: false);
     }
 }

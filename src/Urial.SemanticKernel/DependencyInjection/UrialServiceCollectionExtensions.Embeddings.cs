@@ -64,7 +64,7 @@ public static partial class UrialServiceCollectionExtensions
     private static EmbeddingGeneratorBuilder<string, Embedding<float>> AddEmbeddingGenerator(IServiceCollection services, string? serviceId, Action<Options.OptionsBuilder<UrialOptions>> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        UrialRegistration.AddModel(services, serviceId, configure);
-        return UrialRegistration.AddEmbeddingGenerator(services, serviceId);
+        LocalModelRegistration.AddModel(services, serviceId, configure);
+        return LocalModelRegistration.AddEmbeddingGenerator(services, serviceId);
     }
 }

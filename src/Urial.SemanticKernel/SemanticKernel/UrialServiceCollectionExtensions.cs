@@ -2,8 +2,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Microsoft.SemanticKernel.ChatCompletion;
-using Microsoft.SemanticKernel.TextGeneration;
 using Urial.SemanticKernel;
 
 namespace Microsoft.SemanticKernel;
@@ -49,24 +47,14 @@ public static class UrialServiceCollectionExtensions
     internal static ChatClientBuilder AddKernelChatClient(IServiceCollection services, string? serviceId, Action<OptionsBuilder<UrialOptions>> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        UrialRegistration.AddModel(services, serviceId, configure);
+        LocalModelRegistration.AddModel(services, serviceId, configure);
         return UrialRegistration.AddChatClient(services, serviceId, kernelFunctionInvocation: true);
     }
 
     private static IServiceCollection AddChatCompletion(IServiceCollection services, string? serviceId, Action<OptionsBuilder<UrialOptions>> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        UrialRegistration.AddModel(services, serviceId, configure);
-        return AddChatCompletionServices(services, serviceId);
-    }
-
-    /// <summary>Adds the chat client with Semantic Kernel's function invocation and the Semantic Kernel services over the model registered under <paramref name="serviceId"/>.</summary>
-    internal static IServiceCollection AddChatCompletionServices(IServiceCollection services, string? serviceId)
-    {
-        UrialRegistration.AddChatClient(services, serviceId, kernelFunctionInvocation: true);
-        services.AddKeyedSingleton(serviceId, (sp, _) => new UrialChatCompletionService(sp.GetRequiredKeyedService<IChatClient>(serviceId), sp));
-        services.AddKeyedSingleton<IChatCompletionService>(serviceId, (sp, _) => sp.GetRequiredKeyedService<UrialChatCompletionService>(serviceId));
-        services.AddKeyedSingleton<ITextGenerationService>(serviceId, (sp, _) => sp.GetRequiredKeyedService<UrialChatCompletionService>(serviceId));
-        return services;
+        LocalModelRegistration.AddModel(services, serviceId, configure);
+        return UrialKernelRegistration.AddChatCompletionServices(services, serviceId);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
@@ -64,6 +65,19 @@ public sealed class RemoteHostingTests(LlamaServerChat fixture) : IClassFixture<
 
         Assert.Contains("ftp://nowhere", error.Message, StringComparison.Ordinal);
         Assert.Contains("MaxRetries", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_remote_configuration_that_names_a_model_file_fails_the_host_start_and_names_the_engine_package()
+    {
+        using var host = TestHost.Build(
+            new Dictionary<string, string?> { ["Urial:ModelPath"] = TestModel.Path, ["Urial:Remote:Endpoints:0"] = fixture.Server.Address.ToString() },
+            (services, configuration) => services.AddUrialRemoteChatClient(configuration.GetSection(UrialOptions.SectionName)));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Token));
+
+        Assert.Contains($"ModelPath is '{TestModel.Path}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("add a PackageReference to the Urial.SemanticKernel package", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

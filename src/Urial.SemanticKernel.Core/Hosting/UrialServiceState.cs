@@ -3,7 +3,6 @@ namespace Urial.SemanticKernel;
 /// <summary>What one registered Urial model shares between its engine, chat client, warm-up service and health check.</summary>
 internal sealed class UrialServiceState
 {
-    private readonly Lock _engineLock = new();
     private volatile Exception? _failure;
     private long _warmUpTicks = -1;
 
@@ -23,9 +22,6 @@ internal sealed class UrialServiceState
     /// <summary>Gets the URIAL prompt loaded once from <see cref="UrialOptions.Prompt"/>.</summary>
     public UrialPrompt Prompt { get; }
 
-    /// <summary>Gets the local engine, once <see cref="CreateEngine"/> made it: the embedding generator needs the local engine itself, not the seam.</summary>
-    public UrialEngine? LocalEngine { get; private set; }
-
     /// <summary>Gets a display name for logs and health reports.</summary>
     public string DisplayName => ServiceId ?? "(default)";
 
@@ -37,15 +33,6 @@ internal sealed class UrialServiceState
 
     /// <summary>Gets why the warm-up failed, if it did.</summary>
     public Exception? Failure => _failure;
-
-    /// <summary>Creates the engine of this model; called once, by its <see cref="IUrialEngine"/> registration (the container owns it).</summary>
-    public UrialEngine CreateEngine(Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory)
-    {
-        lock (_engineLock)
-        {
-            return LocalEngine ??= new UrialEngine(Options.ToEngineOptions(Prompt), loggerFactory);
-        }
-    }
 
     public void MarkReady(TimeSpan elapsed) => Interlocked.Exchange(ref _warmUpTicks, elapsed.Ticks);
 

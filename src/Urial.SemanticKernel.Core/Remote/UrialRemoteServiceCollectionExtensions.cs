@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Urial.SemanticKernel;
-using LocalRegistrations = Microsoft.SemanticKernel.UrialServiceCollectionExtensions;
 
 namespace Microsoft.SemanticKernel;
 
@@ -25,7 +24,7 @@ public static class UrialRemoteServiceCollectionExtensions
     public static IServiceCollection AddUrialChatCompletion(this IServiceCollection services, Uri endpoint, string? modelId = null, string? apiKey = null, UrialPrompt? prompt = null, string? serviceId = null)
     {
         UrialRemoteRegistration.AddModel(services, serviceId, UrialRemoteRegistration.WithPrompt(prompt), UrialRemoteRegistration.Server(endpoint, modelId, apiKey));
-        return LocalRegistrations.AddChatCompletionServices(services, serviceId);
+        return UrialKernelRegistration.AddChatCompletionServices(services, serviceId);
     }
 
     /// <summary>Adds the Urial chat-completion service over serving engines configured from a section such as <c>Urial</c> (servers in its <c>Remote</c> subsection).</summary>
@@ -37,6 +36,6 @@ public static class UrialRemoteServiceCollectionExtensions
     public static IServiceCollection AddUrialRemoteChatCompletion(this IServiceCollection services, IConfiguration section, string? serviceId = null)
     {
         UrialRemoteRegistration.AddModel(services, serviceId, UrialRegistration.Bind(section), UrialRemoteRegistration.BindServers(section));
-        return LocalRegistrations.AddChatCompletionServices(services, serviceId);
+        return UrialKernelRegistration.AddChatCompletionServices(services, serviceId);
     }
 }

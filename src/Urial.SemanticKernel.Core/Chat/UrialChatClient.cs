@@ -39,10 +39,10 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
     private IUrialEngine? _ownedEngine;
 
     /// <summary>Initializes a new instance of the <see cref="UrialChatClient"/> class over an engine its caller owns.</summary>
-    /// <param name="engine">The engine that completes prompts; disposing this client does not dispose it. For the local engine, set its <see cref="UrialEngineOptions.CachedPrefix"/> to <paramref name="prompt"/>'s text so the prefix is evaluated once.</param>
+    /// <param name="engine">The engine that completes prompts; disposing this client does not dispose it. For the local engine, set its <c>UrialEngineOptions.CachedPrefix</c> to <paramref name="prompt"/>'s text so the prefix is evaluated once.</param>
     /// <param name="prompt">The URIAL prompt; <see langword="null"/> uses <see cref="UrialPrompt.Default"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="engine"/> is <see langword="null"/>.</exception>
-    /// <remarks>Several clients (and an embedding generator) may share one engine; whoever created the engine disposes it. <see cref="FromModel"/> and <see cref="FromServer"/> create a client that owns its engine.</remarks>
+    /// <remarks>Several clients (and an embedding generator) may share one engine; whoever created the engine disposes it. <c>FromModel</c> (the <c>Urial.SemanticKernel</c> package) and <see cref="FromServer"/> create a client that owns its engine.</remarks>
     public UrialChatClient(IUrialEngine engine, UrialPrompt? prompt = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
@@ -57,23 +57,6 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
     /// <summary>Gets the engine that completes the prompts.</summary>
     public IUrialEngine Engine { get; }
 
-    /// <summary>Creates a client that runs a local GGUF base model in-process, with the prompt's constant part evaluated once.</summary>
-    /// <param name="modelPath">The path of the GGUF base model file.</param>
-    /// <param name="prompt">The URIAL prompt; <see langword="null"/> uses <see cref="UrialPrompt.Default"/>.</param>
-    /// <param name="configure">Changes the engine options (context size, concurrency, threads…), or <see langword="null"/>.</param>
-    /// <param name="loggerFactory">The logger factory, or <see langword="null"/>.</param>
-    /// <returns>A client that owns its engine: dispose it to free the model.</returns>
-    /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty, or an option is invalid.</exception>
-    public static UrialChatClient FromModel(string modelPath, UrialPrompt? prompt = null, Action<UrialEngineOptions>? configure = null, ILoggerFactory? loggerFactory = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
-        prompt ??= UrialPrompt.Default;
-        var options = new UrialEngineOptions { ModelPath = modelPath, CachedPrefix = prompt.Text };
-        configure?.Invoke(options);
-        var engine = new UrialEngine(options, loggerFactory);
-        return new UrialChatClient(engine, prompt) { _ownedEngine = engine };
-    }
-
     /// <summary>Creates a client over serving engines (llama-server, vLLM, OpenAI-compatible completions) that serve a base model.</summary>
     /// <param name="options">The servers and how to reach them; at least one endpoint is required.</param>
     /// <param name="prompt">The URIAL prompt; <see langword="null"/> uses <see cref="UrialPrompt.Default"/>.</param>
@@ -83,9 +66,11 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public static UrialChatClient FromServer(UrialRemoteEngineOptions options, UrialPrompt? prompt = null, ILoggerFactory? loggerFactory = null)
     {
-        var engine = new UrialRemoteEngine(options, loggerFactory);
-        return new UrialChatClient(engine, prompt) { _ownedEngine = engine };
+        return Owning(new UrialRemoteEngine(options, loggerFactory), prompt);
     }
+
+    /// <summary>Creates a client that disposes <paramref name="engine"/> with itself: the factories' one way to hand over an engine they created.</summary>
+    internal static UrialChatClient Owning(IUrialEngine engine, UrialPrompt? prompt) => new(engine, prompt) { _ownedEngine = engine };
 
     /// <inheritdoc/>
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -196,10 +181,10 @@ public sealed class UrialChatClient : IChatClient, IAsyncDisposable
         return serviceType == typeof(UrialPrompt) ? Prompt : null;
     }
 
-    /// <summary>Disposes the engine if this client created it (<see cref="FromModel"/>, <see cref="FromServer"/>); an engine passed to the constructor stays its owner's.</summary>
+    /// <summary>Disposes the engine if this client created it (<c>FromModel</c>, <see cref="FromServer"/>); an engine passed to the constructor stays its owner's.</summary>
     public void Dispose() => Interlocked.Exchange(ref _ownedEngine, null)?.Dispose();
 
-    /// <summary>Disposes the engine if this client created it (<see cref="FromModel"/>, <see cref="FromServer"/>); an engine passed to the constructor stays its owner's.</summary>
+    /// <summary>Disposes the engine if this client created it (<c>FromModel</c>, <see cref="FromServer"/>); an engine passed to the constructor stays its owner's.</summary>
     /// <returns>A task that completes when the owned engine has stopped and freed its memory.</returns>
     public ValueTask DisposeAsync() => Interlocked.Exchange(ref _ownedEngine, null)?.DisposeAsync() ?? ValueTask.CompletedTask;
 

@@ -38,7 +38,8 @@ internal static class UrialRemoteRegistration
                 configureChat(options);
                 options.Configure(o => o.IsRemote = true);
             },
-            sp => new UrialRemoteEngine(Settings(sp, name), sp.GetRequiredService<IHttpClientFactory>(), clientName, sp.GetService<ILoggerFactory>()));
+            (sp, _) => new UrialRemoteEngine(Settings(sp, name), sp.GetRequiredService<IHttpClientFactory>(), clientName, sp.GetService<ILoggerFactory>()),
+            isRemote: true);
     }
 
     /// <summary>Configures one server (or a gateway) given in code.</summary>

@@ -134,30 +134,6 @@ public sealed class UrialOptions
     /// <summary>Gets or sets a prompt given in code, which takes precedence over <see cref="Prompt"/> (not bindable).</summary>
     internal UrialPrompt? PromptInstance { get; set; }
 
-    /// <summary>Maps these options onto the engine's own options, with <paramref name="prompt"/>'s constant text as the cached prefix.</summary>
-    /// <param name="prompt">The URIAL prompt the chat client renders with.</param>
-    /// <returns>New engine options.</returns>
-    internal UrialEngineOptions ToEngineOptions(UrialPrompt prompt) =>
-        new()
-        {
-            ModelPath = ModelPath,
-            ModelId = ModelId,
-            CachedPrefix = prompt.Text,
-            ContextSize = ContextSize,
-            MaxConcurrentRequests = MaxConcurrentRequests,
-            MaxQueuedRequests = MaxQueuedRequests,
-            PrefixCacheSequences = PrefixCacheSequences,
-            BatchSize = BatchSize,
-            Threads = Threads,
-            BatchThreads = BatchThreads,
-            PrefixStateDirectory = PrefixStateDirectory,
-            Backend = Backend,
-            GpuLayerCount = GpuLayerCount,
-            FlashAttention = FlashAttention,
-            DefaultMaxOutputTokens = DefaultMaxOutputTokens,
-            MaxEmbeddingTokens = MaxEmbeddingTokens,
-        };
-
     /// <summary>Loads the prompt named by <see cref="Prompt"/>.</summary>
     /// <exception cref="FileNotFoundException">The prompt file does not exist.</exception>
     /// <exception cref="InvalidDataException">The prompt file is not UTF-8 or has no turns.</exception>

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Urial.SemanticKernel;
@@ -18,14 +17,15 @@ internal static class UrialRegistration
     /// <param name="services">The service collection.</param>
     /// <param name="serviceId">The key, or <see langword="null"/> for the unkeyed registration.</param>
     /// <param name="configure">Configures the model's named options.</param>
-    /// <param name="remoteEngine">Creates the engine of a model served remotely; <see langword="null"/> for the local LLamaSharp engine.</param>
+    /// <param name="createEngine">Creates the model's engine once, from its state: the registering package's own engine (the local llama.cpp engine lives in the <c>Urial.SemanticKernel</c> package, the remote one here).</param>
+    /// <param name="isRemote">Whether <paramref name="createEngine"/> reaches a server rather than loading a local model file.</param>
     /// <remarks>A second registration under the same id only adds configuration: one engine (one copy of the weights) and one warm-up per id, shared by its chat client and embedding generator.</remarks>
     /// <exception cref="InvalidOperationException">The id is already registered with an engine of the other kind (local or remote).</exception>
-    public static void AddModel(IServiceCollection services, string? serviceId, Action<OptionsBuilder<UrialOptions>> configure, Func<IServiceProvider, IUrialEngine>? remoteEngine = null)
+    public static void AddModel(IServiceCollection services, string? serviceId, Action<OptionsBuilder<UrialOptions>> configure, Func<IServiceProvider, UrialServiceState, IUrialEngine> createEngine, bool isRemote)
     {
         var registered = services.FirstOrDefault(d => d.ServiceType == typeof(ModelRegistration) && d.IsKeyedService == (serviceId is not null) && Equals(d.ServiceKey, serviceId));
         var model = (ModelRegistration?)(registered?.IsKeyedService == true ? registered.KeyedImplementationInstance : registered?.ImplementationInstance);
-        if (model is not null && model.IsRemote != remoteEngine is not null)
+        if (model is not null && model.IsRemote != isRemote)
         {
             // The first registration of an id chose its engine: a later one of the other kind would silently run on it.
             var id = serviceId is null ? "The unkeyed Urial model" : $"The Urial model '{serviceId}'";
@@ -43,13 +43,13 @@ internal static class UrialRegistration
             return;
         }
 
-        services.AddKeyedSingleton(serviceId, new ModelRegistration(remoteEngine is not null));
+        services.AddKeyedSingleton(serviceId, new ModelRegistration(isRemote));
         services.AddKeyedSingleton(serviceId, (sp, _) =>
             new UrialServiceState(serviceId, sp.GetRequiredService<IOptionsMonitor<UrialOptions>>().Get(OptionsName(serviceId))));
 
         // The container owns the engine through this one registration and disposes it once, when it is disposed itself.
         services.AddKeyedSingleton<IUrialEngine>(serviceId, (sp, _) =>
-            remoteEngine?.Invoke(sp) ?? sp.GetRequiredKeyedService<UrialServiceState>(serviceId).CreateEngine(sp.GetService<ILoggerFactory>()));
+            createEngine(sp, sp.GetRequiredKeyedService<UrialServiceState>(serviceId)));
 
         services.AddSingleton<IHostedService>(sp => new UrialWarmUpService(serviceId, sp));
     }
@@ -64,14 +64,6 @@ internal static class UrialRegistration
         var builder = new ChatClientBuilder(sp => InnerChatPipeline(sp, serviceId));
         services.AddKeyedSingleton<IChatClient>(serviceId, (sp, _) =>
             UrialDefaultMiddleware.WithFunctionInvocation(builder.Build(sp), sp, OptionsOf(sp, serviceId).Middleware, kernelFunctionInvocation));
-        return builder;
-    }
-
-    /// <summary>Registers the embedding generator of <paramref name="serviceId"/> (over the same engine as its chat client) and returns the builder of its pipeline.</summary>
-    public static EmbeddingGeneratorBuilder<string, Embedding<float>> AddEmbeddingGenerator(IServiceCollection services, string? serviceId)
-    {
-        var builder = new EmbeddingGeneratorBuilder<string, Embedding<float>>(sp => InnerEmbeddingPipeline(sp, serviceId));
-        services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(serviceId, (sp, _) => builder.Build(sp));
         return builder;
     }
 
@@ -120,20 +112,6 @@ internal static class UrialRegistration
 
         // Defaults are filled in above the telemetry layer so that its spans record the values actually used.
         var builder = leaf.AsBuilder().ConfigureOptions(options => ChatOptionsDefaults.Apply(options, state.Options));
-        UrialDefaultMiddleware.AddTelemetryAndLogging(builder, services, state.Options.Middleware);
-        return builder.Build(services);
-    }
-
-    /// <summary>The generator over the model's engine, with the telemetry and logging layers chosen by <see cref="UrialOptions.Middleware"/>.</summary>
-    private static IEmbeddingGenerator<string, Embedding<float>> InnerEmbeddingPipeline(IServiceProvider services, string? serviceId)
-    {
-        // Resolving the engine through its registration keeps the container its only owner.
-        _ = services.GetRequiredKeyedService<IUrialEngine>(serviceId);
-        var state = services.GetRequiredKeyedService<UrialServiceState>(serviceId);
-        var engine = state.LocalEngine ?? throw new InvalidOperationException(
-            $"The IUrialEngine registered for the Urial model {state.DisplayName} was replaced by one that is not the local UrialEngine; embeddings need the local engine.");
-
-        var builder = new UrialEmbeddingGenerator(engine).AsBuilder();
         UrialDefaultMiddleware.AddTelemetryAndLogging(builder, services, state.Options.Middleware);
         return builder.Build(services);
     }

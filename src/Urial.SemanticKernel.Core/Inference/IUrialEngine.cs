@@ -4,8 +4,8 @@ namespace Urial.SemanticKernel;
 /// Completes raw prompt text with a base model: the seam between the chat client and whatever runs the model.
 /// </summary>
 /// <remarks>
-/// The local LLamaSharp engine (<see cref="UrialEngine"/>) is one implementation; a server that exposes an
-/// OpenAI-compatible <c>completions</c> endpoint (vLLM, llama-server) is another. Nothing outside an engine needs to
+/// The local LLamaSharp engine (<c>UrialEngine</c>, in the <c>Urial.SemanticKernel</c> package) is one implementation; a server that exposes an
+/// OpenAI-compatible <c>completions</c> endpoint (vLLM, llama-server) is another (<see cref="UrialRemoteEngine"/>, in this package). Nothing outside an engine needs to
 /// know which one it talks to. Implementations are safe to call from any thread, accept concurrent requests, and
 /// support both synchronous and asynchronous disposal (dependency-injection containers use either).
 /// </remarks>
