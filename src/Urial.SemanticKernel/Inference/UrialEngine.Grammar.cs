@@ -59,6 +59,7 @@ public sealed partial class UrialEngine
         request.TokenTextEnds.RemoveRange(firstDropped, request.TokenTextEnds.Count - firstDropped);
         request.OutputTokenCount = firstDropped;
         request.Decoder!.Reset();
+        request.Utf8State = Utf8TokenTable.Boundary; // the kept text ends at a token boundary the decoder has read whole
 
         var grammar = request.Grammar!.Gbnf;
         var root = "root";

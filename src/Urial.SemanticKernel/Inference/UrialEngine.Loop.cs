@@ -199,7 +199,7 @@ public sealed partial class UrialEngine
 
     private void SampleNext(EngineRequest request, NativeState native)
     {
-        var token = TokenSampler.Next(request, native.Executor.Context.NativeHandle);
+        var token = TokenSampler.Next(request, native.Executor.Context.NativeHandle, native.Utf8);
         request.OutputTokenCount++;
         if (request.FirstTokenAt == 0)
         {
@@ -213,6 +213,7 @@ public sealed partial class UrialEngine
             return;
         }
 
+        request.Utf8State = native.Utf8.Next(request.Utf8State, token);
         request.Decoder!.Add(token);
         var piece = request.Decoder.Read();
         request.DecodedText.Append(piece);

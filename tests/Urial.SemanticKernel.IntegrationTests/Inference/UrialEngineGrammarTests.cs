@@ -10,6 +10,24 @@ public sealed class UrialEngineGrammarTests : IAsyncLifetime
         root ::= "<call>" "{\"n\":" [0-9] [0-9]? "}" "</call>"
         """;
 
+    /// <summary>The model's byte-fallback tokens for bytes 80–FF (no other token's text is a lone such byte), read from a copy of its vocabulary.</summary>
+    private static readonly Lazy<Dictionary<byte, int>> ByteTokens = new(() =>
+    {
+        using var weights = LLama.LLamaWeights.LoadFromFile(new LLama.Common.ModelParams(TestModel.Path) { GpuLayerCount = 0 });
+        var tokens = new Dictionary<byte, int>();
+        Span<byte> piece = stackalloc byte[64];
+        for (var id = 0; id < weights.NativeHandle.Vocab.Count; id++)
+        {
+            var length = (int)weights.NativeHandle.TokenToSpan((LLama.Native.LLamaToken)id, piece, 0, false);
+            if (length == 1 && piece[0] >= 0x80)
+            {
+                tokens[piece[0]] = id;
+            }
+        }
+
+        return tokens;
+    });
+
     private readonly UrialEngine _engine = new(new UrialEngineOptions { ModelPath = TestModel.Path });
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -53,6 +71,29 @@ public sealed class UrialEngineGrammarTests : IAsyncLifetime
         var before = free[..free.IndexOf(trigger, StringComparison.Ordinal)];
         Assert.StartsWith(before + trigger + "<call>", text, StringComparison.Ordinal);
         Assert.Matches("<call>[0-9]</call>$", text);
+        Assert.Equal(GenerationFinishReason.Stop, last.FinishReason);
+    }
+
+    /// <summary>
+    /// Found by <c>SchemaSamplingPropertyTests</c>: llama.cpp's grammar accepts <c>F0 84 B8 AD</c> as "中" (an overlong
+    /// encoding no UTF-8 decoder reads as that character) once a 4-byte character elsewhere in the grammar lets <c>F0</c>
+    /// through. The biases push the model down exactly that path; the answer must still be one of the grammar's strings.
+    /// </summary>
+    [Fact]
+    public async Task A_character_split_across_byte_tokens_is_always_well_formed_UTF8()
+    {
+        var bias = new Dictionary<int, float> { [ByteTokens.Value[0xF0]] = 50f, [ByteTokens.Value[0x84]] = 50f };
+        var request = new GenerationRequest("Once upon a time")
+        {
+            Grammar = new GenerationGrammar("root ::= \"中\" | \"😀\""),
+            MaxOutputTokens = 8,
+            Sampling = new SamplingParameters { RepetitionPenalty = 1f, LogitBias = bias },
+        };
+
+        var (text, last) = await RunAsync(request);
+
+        Assert.DoesNotContain('\uFFFD', text);
+        Assert.Contains(text, new[] { "中", "😀" });
         Assert.Equal(GenerationFinishReason.Stop, last.FinishReason);
     }
 

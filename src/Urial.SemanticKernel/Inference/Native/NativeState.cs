@@ -42,6 +42,9 @@ internal sealed class NativeState : IDisposable
     /// <summary>Gets the most UTF-8 bytes one token of this model stands for: a text longer than the context times this cannot fit, untokenized.</summary>
     public int LongestTokenBytes { get; private init; } = 1;
 
+    /// <summary>Gets which tokens keep an answer well-formed UTF-8 (special tokens as text are not produced: prompts are tokenized with <c>special: false</c>).</summary>
+    public Utf8TokenTable Utf8 { get; private init; } = null!;
+
     /// <summary>Gets the finished sequences kept for reuse; they live in this executor and die with it.</summary>
     public SequenceCache Cache { get; private set; } = new(0, 0);
 
@@ -81,10 +84,10 @@ internal sealed class NativeState : IDisposable
                 Log.ContextBeyondTraining(logger, settings.ContextSize, weights.ContextSize);
             }
 
-            var longestToken = MeasureLongestToken(weights);
+            var utf8 = Utf8TokenTable.Create(weights.NativeHandle);
             if (settings.CachedPrefix is { } prefix)
             {
-                TextBound.EnsureCanFit(prefix, settings.ContextSize, longestToken, "The cached prefix (the URIAL prompt)");
+                TextBound.EnsureCanFit(prefix, settings.ContextSize, utf8.LongestPieceBytes, "The cached prefix (the URIAL prompt)");
             }
 
             var prefixTokens = settings.CachedPrefix is null
@@ -100,7 +103,7 @@ internal sealed class NativeState : IDisposable
             // A quarter of the room beyond the prefix: enough for the recent turns of a few conversations, not so much
             // that attention over idle cached cells dominates decoding.
             var cacheCells = (settings.ContextSize - prefixTokens.Length) / 4;
-            var state = new NativeState(weights, parameters, offload, prefixTokens) { Cache = new SequenceCache(settings.PrefixCacheSequences, cacheCells), LongestTokenBytes = longestToken };
+            var state = new NativeState(weights, parameters, offload, prefixTokens) { Cache = new SequenceCache(settings.PrefixCacheSequences, cacheCells), LongestTokenBytes = utf8.LongestPieceBytes, Utf8 = utf8 };
             state.EvaluatePrefix(settings, offload, logger);
             return state;
         }
@@ -109,21 +112,6 @@ internal sealed class NativeState : IDisposable
             weights.Dispose();
             throw;
         }
-    }
-
-    /// <summary>Measures the longest text any token of the vocabulary stands for (special tokens as text are not produced: prompts are tokenized with <c>special: false</c>).</summary>
-    private static int MeasureLongestToken(LLamaWeights weights)
-    {
-        Span<byte> piece = stackalloc byte[512];
-        var longest = 1;
-        var count = weights.NativeHandle.Vocab.Count;
-        for (var id = 0; id < count; id++)
-        {
-            var length = (int)weights.NativeHandle.TokenToSpan((LLamaToken)id, piece, 0, false);
-            longest = Math.Max(longest, Math.Min(length, piece.Length));
-        }
-
-        return longest;
     }
 
     /// <summary>Gets how many leading tokens of <paramref name="tokens"/> can be served from the cached prefix.</summary>

@@ -11,17 +11,23 @@ namespace Urial.SemanticKernel;
 /// <remarks>Used only from the engine loop, between a decode and the next (the next decode overwrites the logits).</remarks>
 internal static class TokenSampler
 {
-    public static LLamaToken Next(EngineRequest request, SafeLLamaContextHandle context)
+    public static LLamaToken Next(EngineRequest request, SafeLLamaContextHandle context, Utf8TokenTable utf8)
     {
         var sequence = request.Conversation!;
         var penalized = TokenPenalties.Applies(request.Sampling);
         var greedy = request.Sampling.IsGreedy && !request.Constrained;
+        var logits = context.GetLogitsIth(sequence.GetSampleIndex());
+        if (request.Constrained)
+        {
+            // Before the grammar: llama.cpp's grammar would accept byte sequences no UTF-8 decoder reads as its characters.
+            utf8.Mask(logits, request.Utf8State);
+        }
+
         if (!penalized && !greedy)
         {
             return sequence.Sample(request.Sampler!);
         }
 
-        var logits = context.GetLogitsIth(sequence.GetSampleIndex());
         if (penalized)
         {
             TokenPenalties.Apply(logits, CollectionsMarshal.AsSpan(request.Tokens), request.Sampling);

@@ -60,6 +60,9 @@ internal sealed class EngineRequest
     /// <summary>Gets or sets a value indicating whether sampling is under the grammar (stop sequences no longer apply: they could occur inside a JSON string).</summary>
     public bool Constrained { get; set; }
 
+    /// <summary>Gets or sets where the answer's bytes stand in the UTF-8 encoding (<see cref="Utf8TokenTable"/>): between characters, or inside one split across byte tokens.</summary>
+    public byte Utf8State { get; set; }
+
     /// <summary>Gets every character decoded from the generated tokens, and where each token's text ends: to rewind to a token boundary when the grammar's trigger appears.</summary>
     public System.Text.StringBuilder DecodedText { get; } = new();
 
