@@ -6,7 +6,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Adds the health check of a registered Urial model.</summary>
 public static class UrialHealthChecksBuilderExtensions
 {
-    /// <summary>Adds a health check that reports Unhealthy until the model registered under <paramref name="serviceId"/> is warmed up, Healthy when it is ready, and Degraded after the engine recovered from faults.</summary>
+    /// <summary>Adds a health check of the model registered under <paramref name="serviceId"/> as its engine is now: Unhealthy while warming up, when warm-up failed or when the engine cannot serve; Degraded while it serves with reduced capacity; Healthy otherwise, also after it recovered from a fault.</summary>
     /// <param name="builder">The health-checks builder.</param>
     /// <param name="serviceId">The service id the model was registered under, or <see langword="null"/> for the unkeyed one.</param>
     /// <param name="name">The check's name; <see langword="null"/> uses <c>urial</c> or <c>urial-{serviceId}</c>.</param>
