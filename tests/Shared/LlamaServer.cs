@@ -1,35 +1,28 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Urial.Testing;
 
 /// <summary>
-/// The real llama.cpp server (<c>../shared/bin/llama-server</c>) on the real test model, started on 127.0.0.1 on a free port and
-/// stopped by its process id. Its output is kept for diagnostics.
+/// The real llama.cpp server (<c>../shared/bin/llama-server</c>) on the real test model, on 127.0.0.1 on a port of the
+/// system's choosing (<c>--port 0</c>), ready when its log says it listens with the model loaded (nothing is polled, no
+/// port is guessed), and stopped by its process id. Its output is kept for diagnostics.
 /// </summary>
-public sealed class LlamaServer : IAsyncDisposable
+public sealed partial class LlamaServer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private LlamaServer(Process process, int port)
-    {
-        _process = process;
-        Port = port;
-        Address = new Uri($"http://127.0.0.1:{port}/");
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-    }
+    private LlamaServer(Process process) => _process = process;
 
     /// <summary>Gets the server's base address.</summary>
-    public Uri Address { get; }
+    public Uri Address { get; private set; } = null!;
 
-    public int Port { get; }
+    public int Port => Address.Port;
 
     public int ProcessId => _process.Id;
 
@@ -50,47 +43,50 @@ public sealed class LlamaServer : IAsyncDisposable
 
     public static string ExecutablePath => Path.Combine(TestModel.SharedDirectory, "bin", "llama-server");
 
-    /// <summary>Starts a server and waits until <c>/health</c> answers 200.</summary>
+    /// <summary>Starts a server and waits until it listens with its model loaded.</summary>
     /// <param name="contextPerSlot">Tokens per slot (the URIAL prefix takes about 3.4k with this model's 512-token vocabulary).</param>
     /// <param name="slots">Parallel slots (<c>-np</c>).</param>
     /// <param name="modelPath">The GGUF model; <see langword="null"/> uses <see cref="TestModel.Path"/>.</param>
     /// <param name="threads">Decode threads (<c>-t</c>).</param>
+    /// <param name="arguments">More command-line arguments (e.g. <c>--embedding</c>), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">The token to stop waiting.</param>
-    public static async Task<LlamaServer> StartAsync(int contextPerSlot = 8192, int slots = 2, string? modelPath = null, int threads = 1, CancellationToken cancellationToken = default)
+    public static async Task<LlamaServer> StartAsync(int contextPerSlot = 8192, int slots = 2, string? modelPath = null, int threads = 1, IEnumerable<string>? arguments = null, CancellationToken cancellationToken = default)
     {
-        for (var attempt = 1; ; attempt++)
+        var info = new ProcessStartInfo(ExecutablePath)
         {
-            var port = FreePort();
-            var info = new ProcessStartInfo(ExecutablePath)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in new[]
-            {
-                "-m", modelPath ?? TestModel.Path, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "-c", (contextPerSlot * slots).ToString(System.Globalization.CultureInfo.InvariantCulture), "-np", slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                // Every kept-alive connection holds one of llama-server's HTTP threads while idle (n_parallel + 2 by default):
-                // several clients with pooled connections would otherwise queue behind them until the keep-alive runs out.
-                "-t", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--threads-http", "32", "--no-webui", "--slots",
-            })
-            {
-                info.ArgumentList.Add(argument);
-            }
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            "-m", modelPath ?? TestModel.Path, "--host", "127.0.0.1", "--port", "0",
+            "-c", (contextPerSlot * slots).ToString(CultureInfo.InvariantCulture), "-np", slots.ToString(CultureInfo.InvariantCulture),
+            // Every kept-alive connection holds one of llama-server's HTTP threads while idle (n_parallel + 2 by default):
+            // several clients with pooled connections would otherwise queue behind them until the keep-alive runs out.
+            "-t", threads.ToString(CultureInfo.InvariantCulture), "--threads-http", "32", "--no-webui", "--slots",
+        }.Concat(arguments ?? []))
+        {
+            info.ArgumentList.Add(argument);
+        }
 
-            var server = new LlamaServer(Process.Start(info) ?? throw new InvalidOperationException("llama-server did not start."), port);
-            if (await server.WaitHealthyAsync(cancellationToken))
-            {
-                return server;
-            }
-
-            var log = server.Log;
+        var server = new LlamaServer(new Process { StartInfo = info, EnableRaisingEvents = true });
+        server._process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
+        server._process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        server._process.Exited += (_, _) => server._listening.TrySetException(new InvalidOperationException(
+            $"llama-server exited with code {server._process.ExitCode} before it was ready:\n{server.Log}"));
+        server._process.Start();
+        server._process.BeginOutputReadLine();
+        server._process.BeginErrorReadLine();
+        try
+        {
+            server.Address = await server._listening.Task.WaitAsync(cancellationToken).FailIfHung("llama-server to load the model and listen");
+            return server;
+        }
+        catch
+        {
             await server.DisposeAsync();
-            if (attempt == 3)
-            {
-                throw new InvalidOperationException($"llama-server did not become healthy on port {port}:\n{log}");
-            }
+            throw;
         }
     }
 
@@ -125,14 +121,7 @@ public sealed class LlamaServer : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private void Append(string? line)
+    private void OnLine(string? line)
     {
         if (line is null)
         {
@@ -146,35 +135,14 @@ public sealed class LlamaServer : IAsyncDisposable
                 _log.AppendLine(line);
             }
         }
-    }
 
-    /// <summary>Polls <c>/health</c> until it answers 200, the process exits (port taken, bad arguments), or a generous deadline passes.</summary>
-    private async Task<bool> WaitHealthyAsync(CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        while (!_process.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(2))
+        // Written once the model is loaded (b4748: "main: server is listening on http://127.0.0.1:PORT - starting the main loop").
+        if (ListeningLine().Match(line) is { Success: true } match)
         {
-            try
-            {
-                using var response = await http.GetAsync(new Uri(Address, "health"), cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return true;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // a slow answer while loading
-            }
-
-            await Task.Delay(20, cancellationToken);
+            _listening.TrySetResult(new Uri(match.Groups[1].Value + "/"));
         }
-
-        return false;
     }
+
+    [GeneratedRegex(@"server is listening on (http://127\.0\.0\.1:[0-9]+)")]
+    private static partial Regex ListeningLine();
 }
